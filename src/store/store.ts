@@ -1,0 +1,44 @@
+/**
+ * Everything newsdesk persists goes through this interface: feed state, seen items, stories,
+ * subscriptions, the outbox, posted messages. It is backed by keyv (see ./keyv-store.ts) and
+ * chosen by one URL (STORE_URL): sqlite://, redis://, postgres://, or memory: for tests.
+ *
+ * Data is split into named collections ("feeds", "stories", "outbox", ...). Each collection is
+ * its own key space, so listing one never scans another.
+ */
+export interface Store {
+  /** A named key space. `ttlMs` is the default time to live of entries written through it. */
+  collection<T>(name: string, options?: { ttlMs?: number }): Collection<T>;
+  /** Resolves when the backend answers; rejects with a StoreError naming the (masked) URL otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** The store URL with any password masked, for logs and error messages. */
+  readonly displayUrl: string;
+}
+
+export interface Collection<T> {
+  readonly name: string;
+  get(key: string): Promise<T | undefined>;
+  getMany(keys: readonly string[]): Promise<Array<T | undefined>>;
+  has(key: string): Promise<boolean>;
+  /** Writes the value; `ttlMs` overrides the collection's default (0 = never expires). */
+  set(key: string, value: T, ttlMs?: number): Promise<void>;
+  /**
+   * Writes the value only if the key holds nothing (or only an expired value). Atomic across
+   * processes on the shared backends: of two concurrent callers exactly one gets `true`.
+   * Used for claims and leases (outbox deliveries, the poll coordinator).
+   */
+  add(key: string, value: T, ttlMs?: number): Promise<boolean>;
+  delete(key: string): Promise<boolean>;
+  /** Every live entry of the collection, in no particular order. */
+  entries(): AsyncIterable<[key: string, value: T]>;
+}
+
+export class StoreError extends Error {
+  override name = "StoreError";
+}
+
+/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`. */
+export function maskUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
+}
