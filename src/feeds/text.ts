@@ -1,0 +1,111 @@
+import { Parser } from "htmlparser2";
+
+/** Elements whose content is never text a reader sees. */
+const HIDDEN = new Set(["script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg", "math"]);
+
+/**
+ * Elements that separate words visually; without a space between them "<p>one</p><p>two</p>" would
+ * read as "onetwo".
+ */
+const BLOCK = new Set([
+  "address",
+  "article",
+  "aside",
+  "blockquote",
+  "br",
+  "dd",
+  "div",
+  "dl",
+  "dt",
+  "figcaption",
+  "figure",
+  "footer",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "header",
+  "hr",
+  "li",
+  "main",
+  "nav",
+  "ol",
+  "p",
+  "pre",
+  "section",
+  "table",
+  "td",
+  "th",
+  "tr",
+  "ul",
+]);
+
+export interface HtmlText {
+  /** Plain text: tags removed, entities decoded, whitespace collapsed. */
+  text: string;
+  /** `src` of the first `<img>` as written (possibly relative), or null. */
+  firstImage: string | null;
+}
+
+// Zero-width characters and controls other than whitespace only make matching and display worse.
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200d\u2060\ufeff]/g;
+
+export function collapseWhitespace(text: string): string {
+  return text.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
+}
+
+/** 1×1 images are analytics beacons, not illustrations. */
+function isTrackingPixel(attribs: Record<string, string>): boolean {
+  return attribs.width === "1" || attribs.height === "1" || attribs.width === "0" || attribs.height === "0";
+}
+
+/** HTML (or plain text that may contain entities) → plain text, plus the first image it shows. */
+export function htmlToText(html: string | null | undefined): HtmlText {
+  if (!html) return { text: "", firstImage: null };
+  // Fast path: most titles contain neither tags nor entities.
+  if (!html.includes("<") && !html.includes("&")) return { text: collapseWhitespace(html), firstImage: null };
+  const parts: string[] = [];
+  let hiddenDepth = 0;
+  let firstImage: string | null = null;
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        if (HIDDEN.has(name)) hiddenDepth++;
+        else if (BLOCK.has(name)) parts.push(" ");
+        else if (name === "img" && firstImage === null && hiddenDepth === 0 && !isTrackingPixel(attribs)) {
+          const src = attribs.src || attribs["data-src"];
+          if (src) firstImage = src;
+        }
+      },
+      onclosetag(name) {
+        if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
+        else if (BLOCK.has(name)) parts.push(" ");
+      },
+      ontext(text) {
+        if (hiddenDepth === 0) parts.push(text);
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.write(html);
+  parser.end();
+  return { text: collapseWhitespace(parts.join("")), firstImage };
+}
+
+/**
+ * Cuts plain text to at most `max` characters at a word boundary, ending with an ellipsis when
+ * something was cut. Counts UTF-16 code units, and never splits a surrogate pair.
+ */
+export function truncateAtWord(text: string, max = 300): string {
+  if (text.length <= max) return text;
+  const room = max - 1; // the ellipsis takes one character
+  let cut = text.lastIndexOf(" ", room);
+  // One giant word (a URL, a language without spaces): cut it rather than return nothing.
+  if (cut < room * 0.5) cut = room;
+  let head = text.slice(0, cut);
+  const last = head.charCodeAt(head.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) head = head.slice(0, -1);
+  return `${head.replace(/[\s,;:.\-–—]+$/u, "")}…`;
+}
