@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// Scores the story grouper on the public labelled sets in ../shared/eval-clustering (see its README):
+// runs the built grouper (dist/, `npm run build` first) over each set in stream order, writes the
+// predictions to a temp dir, runs the shared scorer on them and prints a table.
+//
+//   node scripts/eval-grouping.mjs                       # both sets, default options
+//   node scripts/eval-grouping.mjs --params '{"threshold":0.3}'
+//   node scripts/eval-grouping.mjs --grid '{"threshold":[0.25,0.3],"titleWeight":[2,3]}'   # tuning sweep
+//   node scripts/eval-grouping.mjs --explain 5           # worst merges and splits per set
+//
+// Skips with a message (exit 0) when the shared folder is absent.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const evalDir = path.resolve(process.env.EVAL_CLUSTERING_DIR ?? path.join(root, "..", "shared", "eval-clustering"));
+const DATASETS = ["ecbplus", "uci-news-2014"];
+
+const { values: args } = parseArgs({
+  options: {
+    params: { type: "string", default: "{}" },
+    grid: { type: "string" },
+    explain: { type: "string" },
+    datasets: { type: "string", default: DATASETS.join(",") },
+  },
+});
+
+if (!existsSync(path.join(evalDir, "score.mjs"))) {
+  console.log(`eval-grouping: skipped, no labelled sets at ${evalDir}`);
+  process.exit(0);
+}
+const built = path.join(root, "dist", "src", "stories", "grouper.js");
+if (!existsSync(built)) {
+  console.error("eval-grouping: run `npm run build` first (dist/src/stories/grouper.js is missing)");
+  process.exit(2);
+}
+const { Grouper } = await import(pathToFileURL(built).href);
+
+function readJsonl(file) {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line));
+}
+
+const sets = args.datasets.split(",").map((name) => {
+  const dir = path.join(evalDir, "datasets", name);
+  return { name, dir, input: readJsonl(path.join(dir, "input.jsonl")) };
+});
+
+/** The grouper's prediction for each article of a set, in stream order. */
+function predict(input, params) {
+  const grouper = new Grouper(params);
+  return input.map((row) => {
+    const placed = grouper.add({
+      id: String(row.id),
+      title: row.title ?? "",
+      excerpt: row.excerpt ?? "",
+      publishedAt: Date.parse(row.publishedAt),
+      keys: row.url ? [`url:${row.url}`] : [],
+    });
+    return { id: row.id, story: placed.story };
+  });
+}
+
+const pct = (x) => (100 * x).toFixed(1);
+
+if (args.grid) {
+  // Sweep: every combination of the listed values, scored in-process with the shared scorer's function.
+  const { scoreClustering, loadGold } = await import(pathToFileURL(path.join(evalDir, "score.mjs")).href);
+  const golds = new Map(sets.map((s) => [s.name, loadGold(path.join(s.dir, "gold.jsonl"))]));
+  const grid = Object.entries(JSON.parse(args.grid));
+  const base = JSON.parse(args.params);
+  const combos = grid.reduce(
+    (acc, [key, values]) => acc.flatMap((c) => values.map((v) => ({ ...c, [key]: v }))),
+    [base],
+  );
+  console.log(`| params | ${sets.map((s) => `${s.name} P / R / F1`).join(" | ")} | mean F1 |`);
+  for (const params of combos) {
+    const f1s = [];
+    const cells = sets.map((s) => {
+      const pred = new Map(predict(s.input, params).map((r) => [String(r.id), String(r.story)]));
+      const b = scoreClustering(golds.get(s.name), pred).bcubed;
+      f1s.push(b.f1);
+      return `${pct(b.p)} / ${pct(b.r)} / **${pct(b.f1)}**`;
+    });
+    const shown = Object.fromEntries(grid.map(([k]) => [k, params[k]]));
+    console.log(
+      `| ${JSON.stringify(shown)} | ${cells.join(" | ")} | ${pct(f1s.reduce((a, b) => a + b, 0) / f1s.length)} |`,
+    );
+  }
+  process.exit(0);
+}
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), "newsdesk-eval-"));
+try {
+  const params = JSON.parse(args.params);
+  console.log(`## Grouping quality (B-cubed, shared scorer)\n\nparams: ${JSON.stringify(params)}\n`);
+  console.log("| set | articles | stories predicted | B-cubed P | B-cubed R | B-cubed F1 |");
+  console.log("|---|---:|---:|---:|---:|---:|");
+  const reports = [];
+  for (const s of sets) {
+    const rows = predict(s.input, params);
+    const predFile = path.join(tmp, `${s.name}.pred.jsonl`);
+    writeFileSync(predFile, `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
+    const scorerArgs = [path.join(evalDir, "score.mjs"), "--dataset", s.name, "--pred", predFile, "--json"];
+    const score = JSON.parse(execFileSync(process.execPath, scorerArgs, { encoding: "utf8" }));
+    const b = score.bcubed;
+    console.log(
+      `| ${s.name} | ${score.articles} | ${score.predClusters} | ${pct(b.p)} | ${pct(b.r)} | **${pct(b.f1)}** |`,
+    );
+    if (args.explain) {
+      const explainArgs = [path.join(evalDir, "score.mjs"), "--dataset", s.name, "--pred", predFile];
+      reports.push(
+        `### ${s.name}\n${execFileSync(process.execPath, [...explainArgs, "--explain", args.explain], { encoding: "utf8" })}`,
+      );
+    }
+  }
+  for (const r of reports) console.log(`\n${r}`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
