@@ -80,7 +80,13 @@ export class Subscriptions {
     const existing = await this.records.get(channelId);
     if (!existing || existing.status === "paused") return;
     const at = this.now().toISOString();
-    await this.records.set(channelId, { ...existing, status: "paused", pausedReason: reason, pausedAt: at, updatedAt: at });
+    await this.records.set(channelId, {
+      ...existing,
+      status: "paused",
+      pausedReason: reason,
+      pausedAt: at,
+      updatedAt: at,
+    });
   }
 
   async removeChannel(channelId: string): Promise<boolean> {

@@ -8,9 +8,9 @@ import { Outbox } from "../../src/publish/outbox.js";
 import { PostRecords } from "../../src/publish/posts.js";
 import { DeliveryError } from "../../src/publish/sink.js";
 import { Subscriptions } from "../../src/publish/subscriptions.js";
-import type { Story } from "../../src/stories/types.js";
 import { openStore } from "../../src/store/keyv-store.js";
 import type { Store } from "../../src/store/store.js";
+import type { Story } from "../../src/stories/types.js";
 import { article, FakeSink, story } from "./helpers.js";
 
 const GUILD = "100000000000000001";
@@ -208,7 +208,8 @@ describe("publisher: fan-out through the outbox", () => {
   });
 
   it("lets two workers drain one outbox without sending any pair twice", async () => {
-    for (let i = 0; i < 30; i++) await p.subscriptions.subscribe(GUILD, `3000000000000000${String(i).padStart(2, "0")}`, "ai");
+    for (let i = 0; i < 30; i++)
+      await p.subscriptions.subscribe(GUILD, `3000000000000000${String(i).padStart(2, "0")}`, "ai");
     const second = pipeline(store, sink, clock, stories);
     const s = story("s1", { topics: ["ai"], firstSeenAt: new Date(clock.t).toISOString() });
     stories.set(s.id, s);
