@@ -116,7 +116,7 @@ export class Grouper {
       return { kind: "duplicate", story: known.id, score: 1 };
     }
     this.advance(article.publishedAt);
-    const terms = articleTerms(article.title, article.excerpt, this.options).weights;
+    const terms = articleTerms(article.title, article.excerpt, this.options);
     const best = this.bestMatch(terms, article.publishedAt);
     if (best && best.score >= this.thresholdFor(terms)) {
       this.grow(best.story, terms);
@@ -135,7 +135,7 @@ export class Grouper {
   attach(storyId: string, article: GroupableArticle, firstSeen = article.publishedAt): void {
     if (this.findIdentity(article)) return;
     this.advance(article.publishedAt);
-    const terms = articleTerms(article.title, article.excerpt, this.options).weights;
+    const terms = articleTerms(article.title, article.excerpt, this.options);
     let story = this.byId.get(storyId);
     if (story) this.grow(story, terms);
     else story = this.open(storyId, firstSeen, terms);

@@ -107,18 +107,10 @@ export function isSpecific(term: string): boolean {
   return HAS_DIGIT.test(term);
 }
 
-export interface ArticleTerms {
-  weights: TermWeights;
-  /** Terms the article marks as names or numbers: the ones that tell two events of one kind apart. */
-  names: Set<string>;
-}
-
 /** Weighted terms of one article. */
-export function articleTerms(title: string, excerpt: string, options: TermOptions = defaultTermOptions): ArticleTerms {
+export function articleTerms(title: string, excerpt: string, options: TermOptions = defaultTermOptions): TermWeights {
   const weights: TermWeights = new Map();
-  const names = new Set<string>();
   const add = (token: Token, w: number) => {
-    if (token.name) names.add(token.term);
     const boost = isSpecific(token.term) ? options.numberBoost : token.name ? options.nameBoost : 1;
     weights.set(token.term, (weights.get(token.term) ?? 0) + w * boost);
   };
@@ -126,5 +118,5 @@ export function articleTerms(title: string, excerpt: string, options: TermOption
   const body = tokenize(excerpt);
   const n = Math.min(body.length, options.maxExcerptTokens);
   for (let i = 0; i < n; i++) add(body[i] as Token, 1);
-  return { weights, names };
+  return weights;
 }
