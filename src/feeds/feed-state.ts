@@ -1,0 +1,175 @@
+import type { Collection, Store } from "../store/store.js";
+import type { FeedError, FeedErrorKind } from "./errors.js";
+
+/** ok: last poll worked; failing: backing off; disabled: too many failures, waits for an operator. */
+export type FeedStatus = "ok" | "failing" | "disabled";
+
+/** Per-feed health, persisted so restarts keep backoff and validators, and printed by `newsdesk feeds`. */
+export interface FeedHealth {
+  feedId: string;
+  /** The URL this record is about; a changed URL in config starts the feed afresh. */
+  url: string;
+  status: FeedStatus;
+  /** The feed's own title: the provider name when config gives none. */
+  title: string | null;
+  lastCheckedAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: { kind: FeedErrorKind; message: string; at: string; status?: number } | null;
+  consecutiveFailures: number;
+  /** ISO time before which the feed is not polled again. */
+  nextDueAt: string;
+  disabledReason: string | null;
+  /** Validators for conditional GET. */
+  etag: string | null;
+  lastModified: string | null;
+}
+
+/**
+ * Item keys seen in a feed (see itemKeys) with the time each was last seen. Keys still in the feed
+ * are refreshed; others expire after SEEN_TTL_MS, so the record stays bounded by the feed's size.
+ */
+export interface SeenItems {
+  url: string;
+  keys: Record<string, number>;
+}
+
+export const SEEN_TTL_MS = 30 * 86_400_000;
+/** A hard cap for feeds that list thousands of items or churn guids. */
+export const SEEN_MAX_KEYS = 5_000;
+/** A Retry-After longer than this is treated as this (a day is already very polite). */
+const RETRY_AFTER_MAX_MS = 86_400_000;
+
+export function newHealth(feedId: string, url: string, now: Date): FeedHealth {
+  return {
+    feedId,
+    url,
+    status: "ok",
+    title: null,
+    lastCheckedAt: null,
+    lastSuccessAt: null,
+    lastError: null,
+    consecutiveFailures: 0,
+    nextDueAt: now.toISOString(),
+    disabledReason: null,
+    etag: null,
+    lastModified: null,
+  };
+}
+
+export function isDue(health: FeedHealth | undefined, now: Date): boolean {
+  if (!health) return true;
+  return health.status !== "disabled" && Date.parse(health.nextDueAt) <= now.getTime();
+}
+
+/**
+ * Exponential backoff with "equal jitter": half the delay is fixed, half random, so feeds that failed
+ * together (one host down) do not all retry in the same second.
+ */
+export function backoffDelay(failures: number, baseMs: number, maxMs: number, random: () => number): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(exp / 2 + (random() * exp) / 2);
+}
+
+export function recordSuccess(
+  health: FeedHealth,
+  update: { now: Date; intervalMs: number; etag?: string | null; lastModified?: string | null; title?: string | null },
+): FeedHealth {
+  return {
+    ...health,
+    status: "ok",
+    title: update.title === undefined ? health.title : update.title,
+    lastCheckedAt: update.now.toISOString(),
+    lastSuccessAt: update.now.toISOString(),
+    consecutiveFailures: 0,
+    nextDueAt: new Date(update.now.getTime() + update.intervalMs).toISOString(),
+    disabledReason: null,
+    etag: update.etag === undefined ? health.etag : update.etag,
+    lastModified: update.lastModified === undefined ? health.lastModified : update.lastModified,
+  };
+}
+
+export interface FailurePolicy {
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  disableAfter: number;
+  random: () => number;
+}
+
+export function recordFailure(health: FeedHealth, error: FeedError, now: Date, policy: FailurePolicy): FeedHealth {
+  const failures = health.consecutiveFailures + 1;
+  const backoff = backoffDelay(failures, policy.backoffBaseMs, policy.backoffMaxMs, policy.random);
+  const retryAfter = Math.min(error.details.retryAfterMs ?? 0, RETRY_AFTER_MAX_MS);
+  const disabled = failures >= policy.disableAfter;
+  return {
+    ...health,
+    status: disabled ? "disabled" : "failing",
+    lastCheckedAt: now.toISOString(),
+    lastError: {
+      kind: error.kind,
+      message: error.message,
+      at: now.toISOString(),
+      ...(error.details.status === undefined ? {} : { status: error.details.status }),
+    },
+    consecutiveFailures: failures,
+    nextDueAt: new Date(now.getTime() + Math.max(backoff, retryAfter)).toISOString(),
+    disabledReason: disabled
+      ? `disabled after ${failures} consecutive failures; last: ${error.kind}: ${error.message}`
+      : null,
+  };
+}
+
+/** An operator's re-enable: due now, failure count cleared, the last error kept for the record. */
+export function reenable(health: FeedHealth, now: Date): FeedHealth {
+  return { ...health, status: "ok", consecutiveFailures: 0, disabledReason: null, nextDueAt: now.toISOString() };
+}
+
+/**
+ * Marks `present` keys as seen now and drops keys unseen for longer than the TTL (and the oldest ones
+ * past the cap). Returns null when nothing worth writing changed, to spare a store write per poll.
+ */
+export function updateSeen(
+  previous: SeenItems | undefined,
+  url: string,
+  present: Iterable<string>,
+  now: number,
+): SeenItems | null {
+  const keys: Record<string, number> = previous && previous.url === url ? { ...previous.keys } : {};
+  let changed = !previous || previous.url !== url;
+  // Refreshing a timestamp matters only for expiry, so once a day is enough.
+  const refreshBefore = now - 86_400_000;
+  for (const key of present) {
+    const last = keys[key];
+    if (last === undefined || last < refreshBefore) {
+      keys[key] = now;
+      changed = true;
+    }
+  }
+  const expireBefore = now - SEEN_TTL_MS;
+  for (const [key, last] of Object.entries(keys)) {
+    if (last < expireBefore) {
+      delete keys[key];
+      changed = true;
+    }
+  }
+  const entries = Object.entries(keys);
+  if (entries.length > SEEN_MAX_KEYS) {
+    entries.sort((a, b) => b[1] - a[1]);
+    changed = true;
+    return { url, keys: Object.fromEntries(entries.slice(0, SEEN_MAX_KEYS)) };
+  }
+  return changed ? { url, keys } : null;
+}
+
+/** Where feed state lives in the Store. */
+export class FeedStateStore {
+  readonly health: Collection<FeedHealth>;
+  readonly seen: Collection<SeenItems>;
+  /** Short claims so two processes sharing a store do not poll the same feed at once. */
+  readonly leases: Collection<string>;
+
+  constructor(store: Store) {
+    this.health = store.collection<FeedHealth>("feed-health");
+    this.seen = store.collection<SeenItems>("feed-seen");
+    this.leases = store.collection<string>("feed-lease");
+  }
+}

@@ -1,0 +1,277 @@
+import { randomUUID } from "node:crypto";
+import cron, { type ScheduledTask } from "node-cron";
+import type { Dispatcher } from "undici";
+import { ConfigError } from "../config/load.js";
+import type { FeedConfig, Settings, TopicConfig } from "../config/schema.js";
+import { type Logger, silentLogger } from "../log.js";
+import type { Store } from "../store/store.js";
+import { compileTopicRules, type TopicMatcher } from "../topics/rules.js";
+import type { Article } from "./article.js";
+import { decodeFeedBody } from "./decode.js";
+import { type FeedError, toFeedError } from "./errors.js";
+import {
+  type FeedHealth,
+  FeedStateStore,
+  isDue,
+  newHealth,
+  recordFailure,
+  recordSuccess,
+  type SeenItems,
+  updateSeen,
+} from "./feed-state.js";
+import { createHttpAgent, fetchFeed } from "./http.js";
+import { itemKeys } from "./item-keys.js";
+import { FetchLimiter } from "./limits.js";
+import { normalizeItem, providerName } from "./normalize.js";
+import { type ParsedFeed, parseFeed } from "./parse.js";
+
+export type PollSettings = Settings["poll"];
+
+export type FeedOutcome = "new_items" | "no_new_items" | "seeded" | "not_modified" | "failed" | "skipped";
+
+export interface FeedPollResult {
+  feedId: string;
+  outcome: FeedOutcome;
+  articles: Article[];
+  error?: FeedError;
+  health?: FeedHealth;
+}
+
+export interface CycleResult {
+  startedAt: string;
+  finishedAt: string;
+  /** Feeds that were due and polled (or tried). */
+  polled: number;
+  /** New articles of the cycle, oldest first. */
+  articles: Article[];
+  results: FeedPollResult[];
+}
+
+export interface PollerOptions {
+  store: Store;
+  feeds: readonly FeedConfig[];
+  topics: readonly TopicConfig[] | TopicMatcher;
+  settings: PollSettings;
+  logger?: Logger;
+  /** Receives each feed's new articles before they are recorded as seen (at-least-once delivery). */
+  onArticles?: (articles: Article[], feed: FeedConfig) => void | Promise<void>;
+  now?: () => Date;
+  random?: () => number;
+  /** Connection pool; by default one is created (and closed by close()). */
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * The feed stage: each cycle polls the feeds that are due (fetch → decode → parse → normalize →
+ * dedup), records health, and hands new Articles to `onArticles` and the cycle result. One feed's
+ * failure is recorded on that feed only; the others go on.
+ */
+export class Poller {
+  private readonly state: FeedStateStore;
+  private readonly limiter: FetchLimiter;
+  private readonly topics: TopicMatcher;
+  private readonly log: Logger;
+  private readonly now: () => Date;
+  private readonly random: () => number;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly owner = randomUUID();
+  private task: ScheduledTask | null = null;
+
+  constructor(private readonly options: PollerOptions) {
+    this.state = new FeedStateStore(options.store);
+    this.limiter = new FetchLimiter(options.settings.concurrency, options.settings.perHost);
+    this.topics = "tag" in options.topics ? options.topics : compileTopicRules(options.topics);
+    this.log = options.logger ?? silentLogger;
+    this.now = options.now ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ??
+      createHttpAgent({ connectTimeoutMs: options.settings.connectTimeout, connections: options.settings.perHost });
+  }
+
+  /** Polls every enabled feed that is due; never throws for a feed's failure. */
+  async runCycle(): Promise<CycleResult> {
+    const startedAt = this.now();
+    const feeds = this.options.feeds.filter((f) => f.enabled);
+    const healths = await this.state.health.getMany(feeds.map((f) => f.id));
+    const due = feeds
+      .map((feed, i) => ({ feed, health: healths[i] }))
+      .filter(({ feed, health }) => isDue(health, startedAt) || (health !== undefined && health.url !== feed.url));
+    const results = await Promise.all(due.map(({ feed, health }) => this.pollFeedSafely(feed, health)));
+    const articles = results.flatMap((r) => r.articles);
+    articles.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
+    const finishedAt = this.now();
+    const count = (o: FeedOutcome) => results.filter((r) => r.outcome === o).length;
+    this.log.info(
+      {
+        due: due.length,
+        feeds: feeds.length,
+        articles: articles.length,
+        failed: count("failed"),
+        notModified: count("not_modified"),
+        ms: finishedAt.getTime() - startedAt.getTime(),
+      },
+      "poll cycle finished",
+    );
+    return {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      polled: due.length,
+      articles,
+      results,
+    };
+  }
+
+  /** Runs cycles on the configured cron schedule; a cycle still running when the next tick comes is not doubled. */
+  start(): ScheduledTask {
+    const schedule = this.options.settings.schedule;
+    if (!cron.validate(schedule)) {
+      throw new ConfigError([
+        `settings.yaml: poll.schedule: "${schedule}" is not a cron expression; write it like "*/5 * * * *" (every 5 minutes)`,
+      ]);
+    }
+    this.task = cron.schedule(
+      schedule,
+      async () => {
+        try {
+          await this.runCycle();
+        } catch (err) {
+          // The store may be unreachable for a moment; the next tick tries again.
+          this.log.error({ err }, "poll cycle failed");
+        }
+      },
+      { noOverlap: true, name: "newsdesk-poll" },
+    );
+    return this.task;
+  }
+
+  async close(): Promise<void> {
+    await this.task?.destroy();
+    this.task = null;
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async pollFeedSafely(feed: FeedConfig, health: FeedHealth | undefined): Promise<FeedPollResult> {
+    // A second process sharing the store may be polling this feed right now; one poll is enough.
+    const leaseMs = this.options.settings.timeout + 60_000;
+    try {
+      if (!(await this.state.leases.add(feed.id, this.owner, leaseMs))) {
+        return { feedId: feed.id, outcome: "skipped", articles: [] };
+      }
+    } catch (err) {
+      this.log.error({ err, feed: feed.id }, "feed state store unavailable; feed skipped this cycle");
+      return { feedId: feed.id, outcome: "skipped", articles: [] };
+    }
+    try {
+      return await this.pollFeed(feed, health);
+    } catch (err) {
+      // Only store or callback errors get here; fetch and parse errors are recorded in pollFeed.
+      this.log.error({ err, feed: feed.id }, "feed poll aborted");
+      return { feedId: feed.id, outcome: "skipped", articles: [] };
+    } finally {
+      await this.state.leases.delete(feed.id).catch(() => undefined);
+    }
+  }
+
+  private async pollFeed(feed: FeedConfig, previous: FeedHealth | undefined): Promise<FeedPollResult> {
+    const settings = this.options.settings;
+    const now = this.now();
+    // A feed whose URL changed in config starts afresh (no validators, first-poll seeding again).
+    let health = previous && previous.url === feed.url ? previous : newHealth(feed.id, feed.url, now);
+    let parsed: ParsedFeed;
+    let baseUrl = feed.url;
+    try {
+      const response = await this.limiter.run(feed.url, () =>
+        fetchFeed(feed.url, {
+          timeoutMs: settings.timeout,
+          maxBytes: settings.maxBytes,
+          maxRedirects: settings.maxRedirects,
+          etag: health.etag,
+          lastModified: health.lastModified,
+          dispatcher: this.dispatcher,
+        }),
+      );
+      if (response.status === "not_modified") {
+        health = recordSuccess(health, { now, intervalMs: feed.interval ?? settings.interval });
+        await this.state.health.set(feed.id, health);
+        return { feedId: feed.id, outcome: "not_modified", articles: [], health };
+      }
+      baseUrl = response.url;
+      parsed = await parseFeed(decodeFeedBody(response.body, response.contentType));
+      health = recordSuccess(health, {
+        now,
+        intervalMs: feed.interval ?? settings.interval,
+        etag: response.etag,
+        lastModified: response.lastModified,
+        title: parsed.title,
+      });
+    } catch (err) {
+      const error = toFeedError(err);
+      health = recordFailure(health, error, now, {
+        backoffBaseMs: settings.backoffBase,
+        backoffMaxMs: settings.backoffMax,
+        disableAfter: settings.disableAfter,
+        random: this.random,
+      });
+      const fields = {
+        feed: feed.id,
+        url: feed.url,
+        kind: error.kind,
+        status: error.details.status,
+        consecutiveFailures: health.consecutiveFailures,
+        nextDueAt: health.nextDueAt,
+      };
+      if (health.status === "disabled") this.log.error(fields, `feed disabled: ${health.disabledReason}`);
+      else this.log.warn(fields, `feed failed: ${error.kind}: ${error.message}`);
+      await this.state.health.set(feed.id, health);
+      return { feedId: feed.id, outcome: "failed", articles: [], error, health };
+    }
+
+    const seen = await this.state.seen.get(feed.id);
+    const { articles, outcome, presentKeys } = this.newArticles(feed, parsed, baseUrl, seen, now);
+    if (articles.length > 0) await this.options.onArticles?.(articles, feed);
+    // Recorded only after delivery: a crash in between re-emits (the story stage dedups by id) rather than loses.
+    const nextSeen = updateSeen(seen, feed.url, presentKeys, now.getTime());
+    if (nextSeen) await this.state.seen.set(feed.id, nextSeen);
+    await this.state.health.set(feed.id, health);
+    if (articles.length > 0) this.log.debug({ feed: feed.id, articles: articles.length }, "new articles");
+    return { feedId: feed.id, outcome, articles, health };
+  }
+
+  /** Which items are new, as Articles, oldest first; and every key present in the document. */
+  private newArticles(feed: FeedConfig, parsed: ParsedFeed, baseUrl: string, seen: SeenItems | undefined, now: Date) {
+    const settings = this.options.settings;
+    const firstPoll = !seen || seen.url !== feed.url;
+    const known = firstPoll ? new Set<string>() : new Set(Object.keys(seen.keys));
+    const presentKeys = new Set<string>();
+    const fresh = [];
+    for (const item of parsed.items) {
+      const keys = itemKeys(item, baseUrl);
+      if (keys.length === 0) continue;
+      // Known by any key: survives rewritten guids, links, dates or descriptions; also drops in-feed duplicates.
+      const isKnown = keys.some((k) => known.has(k) || presentKeys.has(k));
+      for (const k of keys) presentKeys.add(k);
+      if (!isKnown) fresh.push(item);
+    }
+    const context = {
+      feedId: feed.id,
+      feedUrl: baseUrl,
+      providerName: providerName(feed.provider, parsed.title, baseUrl),
+      quality: feed.quality,
+      defaultTopics: feed.topics,
+      topics: this.topics,
+      now,
+    };
+    const oldest = now.getTime() - settings.maxItemAge;
+    const candidates = firstPoll && settings.backfill === 0 ? [] : fresh;
+    let articles = candidates
+      .map((item) => normalizeItem(item, context))
+      .filter((a): a is Article => a !== null && Date.parse(a.publishedAt) >= oldest);
+    articles.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
+    if (firstPoll) articles = articles.slice(Math.max(0, articles.length - settings.backfill));
+    const outcome: FeedOutcome = firstPoll ? "seeded" : articles.length > 0 ? "new_items" : "no_new_items";
+    return { articles, outcome, presentKeys };
+  }
+}
