@@ -1,139 +1,187 @@
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import Keyv, { type KeyvStoreAdapter } from "keyv";
-import { type Collection, maskUrl, type Store, StoreError } from "./store.js";
+import Keyv from "keyv";
+import { type Logger, silentLogger } from "../log.js";
+import type { Backend } from "./backend.js";
+import { describeError } from "./describe-error.js";
+import { KeyvCollection, normalizeTtl } from "./keyv-collection.js";
+import { type Collection, maskUrl, type Store, StoreError, type StoreOptions } from "./store.js";
 
 /** Bump when the shape of stored values changes incompatibly; old keys are then simply not read. */
 const KEY_VERSION = "v1";
+const COLLECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const PREFIX = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-type AdapterFactory = () => KeyvStoreAdapter | Map<unknown, unknown>;
-
-/**
- * Serializes writers of one key inside this process, so `add` (check, then set) cannot interleave
- * with itself. Across processes the shared backends need their own atomic primitive.
- */
-class KeyLocks {
-  private tails = new Map<string, Promise<unknown>>();
-  async run<R>(key: string, fn: () => Promise<R>): Promise<R> {
-    const prev = this.tails.get(key) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const tail = next.catch(() => undefined);
-    this.tails.set(key, tail);
-    try {
-      return await next;
-    } finally {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
-}
-
-class KeyvCollection<T> implements Collection<T> {
-  private readonly locks = new KeyLocks();
-  constructor(
-    readonly name: string,
-    private readonly keyv: Keyv<T>,
-    private readonly defaultTtl: number | undefined,
-  ) {}
-
-  async get(key: string): Promise<T | undefined> {
-    return (await this.keyv.get(key)) ?? undefined;
-  }
-  async getMany(keys: readonly string[]): Promise<Array<T | undefined>> {
-    if (keys.length === 0) return [];
-    const values = await this.keyv.get([...keys]);
-    return values.map((v) => v ?? undefined);
-  }
-  async has(key: string): Promise<boolean> {
-    return (await this.get(key)) !== undefined;
-  }
-  async set(key: string, value: T, ttlMs?: number): Promise<void> {
-    const ttl = ttlMs ?? this.defaultTtl;
-    await this.keyv.set(key, value, ttl === 0 ? undefined : ttl);
-  }
-  async add(key: string, value: T, ttlMs?: number): Promise<boolean> {
-    return this.locks.run(key, async () => {
-      if ((await this.keyv.get(key)) !== undefined) return false;
-      await this.set(key, value, ttlMs);
-      return true;
-    });
-  }
-  async delete(key: string): Promise<boolean> {
-    return this.keyv.delete(key);
-  }
-  async *entries(): AsyncIterable<[string, T]> {
-    if (!this.keyv.iterator) throw new StoreError(`the store cannot list collection ${this.name}`);
-    for await (const [key, value] of this.keyv.iterator(undefined)) {
-      if (value !== undefined) yield [key as string, value as T];
-    }
-  }
-}
-
-class KeyvStore implements Store {
-  private readonly opened: Keyv[] = [];
+export class KeyvStore implements Store {
   readonly displayUrl: string;
+  /** `newsdesk.`: every key this store writes, all versions; what the purge may touch. */
+  private readonly rootPrefix: string;
+  /** `newsdesk.v1.`: followed by the collection name, the Keyv namespace. */
+  private readonly namespacePrefix: string;
+  private readonly logger: Logger;
+  private readonly purgeIntervalMs: number;
+  private purgeTimer: NodeJS.Timeout | undefined;
+  private purging: Promise<unknown> | undefined;
+  private purgedOnce = false;
+  private closed = false;
+
   constructor(
     url: string,
-    private readonly makeAdapter: AdapterFactory,
+    private readonly backend: Backend,
+    options: { prefix: string; logger: Logger; purgeIntervalMs: number },
   ) {
     this.displayUrl = maskUrl(url);
+    this.rootPrefix = `${options.prefix}.`;
+    this.namespacePrefix = `${options.prefix}.${KEY_VERSION}.`;
+    this.logger = options.logger;
+    this.purgeIntervalMs = options.purgeIntervalMs;
+    if (this.purgeIntervalMs > 0) {
+      this.purgeTimer = setInterval(() => this.purgeInBackground(), this.purgeIntervalMs);
+      // The purge is housekeeping: it must never be what keeps the process alive.
+      this.purgeTimer.unref();
+    }
   }
 
   collection<T>(name: string, options: { ttlMs?: number } = {}): Collection<T> {
+    this.assertOpen();
+    if (!COLLECTION_NAME.test(name)) {
+      throw new StoreError(`collection name "${name}" is not valid: use letters, digits, ".", "_" and "-"`);
+    }
     const keyv = new Keyv<T>({
-      store: this.makeAdapter(),
-      namespace: `newsdesk.${KEY_VERSION}.${name}`,
+      store: this.backend.adapter(),
+      namespace: `${this.namespacePrefix}${name}`,
       throwOnErrors: true,
     });
     keyv.on("error", () => {
-      // Errors are thrown to the caller (throwOnErrors); the event would otherwise crash the process.
+      // Errors are thrown to the caller (throwOnErrors); the event would otherwise go unheard.
     });
-    this.opened.push(keyv as Keyv);
-    return new KeyvCollection<T>(name, keyv, options.ttlMs);
+    // Checked here, where the mistake is, rather than at the first write.
+    const defaultTtl = normalizeTtl(name, options.ttlMs);
+    return new KeyvCollection<T>(name, keyv, this, this.backend, defaultTtl, this.logger);
   }
 
   async ping(): Promise<void> {
-    const probe = this.collection<number>("health");
+    this.assertOpen();
     try {
-      await probe.set("ping", Date.now(), 60_000);
+      await this.backend.ping();
     } catch (err) {
-      throw new StoreError(`cannot reach the store at ${this.displayUrl}: ${(err as Error).message}`);
+      throw new StoreError(`cannot reach the store at ${this.displayUrl}: ${describeError(err)}`, { cause: err });
     }
+    if (!this.purgedOnce && this.purgeIntervalMs > 0) this.purgeInBackground();
+  }
+
+  /**
+   * Deletes expired entries of every collection (SQLite and PostgreSQL keep them until read otherwise);
+   * resolves to how many were deleted. Runs on its own every `purgeIntervalMs`.
+   */
+  async purgeExpired(): Promise<number> {
+    this.assertOpen();
+    return this.backend.purgeExpired(this.rootPrefix, Date.now());
+  }
+
+  private purgeInBackground(): void {
+    if (this.purging || this.closed) return;
+    this.purgedOnce = true;
+    this.purging = this.purgeExpired()
+      .then((n) => {
+        if (n > 0) this.logger.debug({ purged: n }, "purged expired store entries");
+      })
+      .catch((err: unknown) => this.logger.warn({ err: describeError(err) }, "could not purge expired store entries"))
+      .finally(() => {
+        this.purging = undefined;
+      });
+  }
+
+  /** @internal for collections */
+  assertOpen(): void {
+    if (this.closed) throw new StoreError(`the store at ${this.displayUrl} is closed`);
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.opened.map((k) => k.disconnect()));
-    this.opened.length = 0;
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.purgeTimer);
+    await this.purging;
+    await this.backend.close();
   }
+}
+
+/** Opening options with their defaults applied and checked. */
+export function resolveOptions(options: StoreOptions) {
+  const prefix = options.prefix ?? "newsdesk";
+  if (!PREFIX.test(prefix)) {
+    throw new StoreError(`store prefix "${prefix}" is not valid: use letters, digits, "_" and "-"`);
+  }
+  return {
+    prefix,
+    logger: options.logger ?? silentLogger,
+    connectTimeoutMs: options.connectTimeoutMs ?? 3_000,
+    purgeIntervalMs: options.purgeIntervalMs ?? 10 * 60_000,
+    clientName: options.clientName ?? "newsdesk",
+    poolSize: options.poolSize ?? 5,
+  };
 }
 
 /**
  * Opens the store named by a URL: `sqlite://./data/newsdesk.sqlite` (created on first use),
- * `memory:` (tests), `redis://…`, `postgres://…`.
+ * `memory:` (tests), `redis://…`, `postgres://HOST/DB[?schema=NAME]`. Connection problems surface from
+ * `ping()` (call it at start-up) and from each operation, always as a StoreError naming the masked URL.
  */
-export async function openStore(url: string): Promise<Store> {
-  const scheme = url.slice(0, url.indexOf(":")).toLowerCase();
+export async function openStore(url: string, options: StoreOptions = {}): Promise<KeyvStore> {
+  const resolved = resolveOptions(options);
+  const displayUrl = maskUrl(url);
+  const scheme = url.slice(0, Math.max(0, url.indexOf(":"))).toLowerCase();
+  let backend: Backend;
+  try {
+    backend = await createBackend(scheme, url, resolved);
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    throw new StoreError(`cannot open the store at ${displayUrl}: ${describeError(err)}`, { cause: err });
+  }
+  return new KeyvStore(url, backend, resolved);
+}
+
+async function createBackend(
+  scheme: string,
+  url: string,
+  options: ReturnType<typeof resolveOptions>,
+): Promise<Backend> {
   switch (scheme) {
-    case "memory":
-      return new KeyvStore(url, () => new Map());
+    case "memory": {
+      const { MemoryBackend } = await import("./backends/memory.js");
+      return new MemoryBackend();
+    }
     case "sqlite": {
-      const { default: KeyvSqlite } = await import("@keyv/sqlite");
+      const { SqliteBackend } = await import("./backends/sqlite.js");
       const file = url.replace(/^sqlite:\/\//i, "");
-      if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-      return new KeyvStore(url, () => new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000 }));
+      if (file === "")
+        throw new StoreError(`store URL ${maskUrl(url)} names no file: write sqlite://./data/newsdesk.sqlite`);
+      return new SqliteBackend(file, { busyTimeoutMs: 5_000, logger: options.logger });
     }
     case "redis":
     case "rediss": {
-      const { default: KeyvRedis } = await import("@keyv/redis");
-      return new KeyvStore(url, () => new KeyvRedis(url, { throwOnConnectError: true, throwOnErrors: true }));
+      const { RedisBackend } = await import("./backends/redis.js");
+      return new RedisBackend(url, options);
     }
     case "postgres":
     case "postgresql": {
-      const { default: KeyvPostgres } = await import("@keyv/postgres");
-      return new KeyvStore(url, () => new KeyvPostgres({ uri: url }));
+      const { PostgresBackend } = await import("./backends/postgres.js");
+      const { connectionString, schema } = postgresTarget(url);
+      return new PostgresBackend(connectionString, { ...options, schema });
     }
     default:
       throw new StoreError(
         `unsupported store URL ${maskUrl(url)}: use sqlite://FILE, redis://HOST:PORT, postgres://HOST/DB or memory:`,
       );
   }
+}
+
+/** Splits `?schema=NAME` (ours, not libpq's) off a PostgreSQL URL. */
+function postgresTarget(url: string): { connectionString: string; schema: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema") ?? "public";
+  // The adapter writes the schema into its SQL unquoted, so only plain identifiers are safe.
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new StoreError(`store URL ${maskUrl(url)}: schema "${schema}" must be lower-case letters, digits and "_"`);
+  }
+  parsed.searchParams.delete("schema");
+  return { connectionString: parsed.toString(), schema };
 }

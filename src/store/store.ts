@@ -1,3 +1,5 @@
+import type { Logger } from "../log.js";
+
 /**
  * Everything newsdesk persists goes through this interface: feed state, seen items, stories,
  * subscriptions, the outbox, posted messages. It is backed by keyv (see ./keyv-store.ts) and
@@ -32,6 +34,28 @@ export interface Collection<T> {
   delete(key: string): Promise<boolean>;
   /** Every live entry of the collection, in no particular order. */
   entries(): AsyncIterable<[key: string, value: T]>;
+}
+
+/** How `openStore` connects; every field has a default suited to the bot. */
+export interface StoreOptions {
+  /** Where connection trouble is reported (silent by default). */
+  logger?: Logger;
+  /**
+   * First part of every key namespace, `<prefix>.v1.<collection>` (default "newsdesk"). Lets two
+   * deployments, or parallel test runs, share one Redis or one table without seeing each other's keys.
+   */
+  prefix?: string;
+  /** How long to wait for a connection before giving up (default 3000 ms). */
+  connectTimeoutMs?: number;
+  /**
+   * How often expired rows are deleted on SQLite and PostgreSQL, whose adapters never delete them
+   * (default 10 minutes, plus once after the first successful ping()). 0 turns the purge off.
+   */
+  purgeIntervalMs?: number;
+  /** Names the connections on the server (Redis CLIENT LIST, PostgreSQL application_name); default "newsdesk". */
+  clientName?: string;
+  /** PostgreSQL connections shared by all collections of the store (default 5). */
+  poolSize?: number;
 }
 
 export class StoreError extends Error {

@@ -1,0 +1,105 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import KeyvSqlite from "@keyv/sqlite";
+import type { Logger } from "../../log.js";
+import { type Backend, prefixUpperBound, type RawEntry } from "../backend.js";
+import { CollectionAdapter } from "../collection-adapter.js";
+
+const TABLE = "keyv";
+const PAGE_SIZE = 200;
+
+/**
+ * One SQLite connection (through @keyv/sqlite) shared by every collection of the store. WAL lets
+ * readers run beside the writer; the busy timeout makes a second connection on the same file (another
+ * Store in this process, or a CLI run) wait for the write lock instead of failing at once.
+ *
+ * Several processes on one file are safe for correctness (every write is one atomic statement), but
+ * SQLite is meant for one bot process; see docs/storage.md.
+ */
+export class SqliteBackend implements Backend {
+  private readonly shared: KeyvSqlite;
+  private readonly ready: Promise<Error | undefined>;
+
+  constructor(file: string, options: { busyTimeoutMs: number; logger: Logger }) {
+    if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.shared = new KeyvSqlite({ uri: `sqlite://${file}`, table: TABLE, busyTimeout: options.busyTimeoutMs });
+    this.shared.on("error", (err: Error) => options.logger.debug({ err: err.message }, "sqlite adapter error"));
+    // Holding the outcome (not a rejected promise) keeps a file that cannot be opened from becoming an
+    // unhandled rejection before anyone calls ping().
+    this.ready = this.configure().then(
+      () => undefined,
+      (err: Error) => err,
+    );
+  }
+
+  private async configure(): Promise<void> {
+    await this.shared.query("PRAGMA journal_mode = WAL");
+    // NORMAL is durable across application crashes in WAL mode; only a power loss can drop the last commits.
+    await this.shared.query("PRAGMA synchronous = NORMAL");
+  }
+
+  private async query<R>(sql: string, ...params: unknown[]): Promise<R[]> {
+    const failed = await this.ready;
+    if (failed) throw failed;
+    return (await this.shared.query(sql, ...params)) as R[];
+  }
+
+  adapter(): CollectionAdapter {
+    return new CollectionAdapter(this.shared);
+  }
+
+  async addRaw(key: string, raw: string, _ttlMs: number | undefined, now: number): Promise<boolean> {
+    // One statement, so atomic across every connection to the file: insert, or take over a row whose
+    // stored `expires` has passed; a live row is left alone and RETURNING yields nothing.
+    const rows = await this.query(
+      `INSERT INTO ${TABLE} (key, value) VALUES (?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value
+       WHERE json_extract(${TABLE}.value, '$.expires') < ?
+       RETURNING key`,
+      key,
+      raw,
+      now,
+    );
+    return rows.length === 1;
+  }
+
+  async *scan(prefix: string): AsyncIterable<RawEntry[]> {
+    const upper = prefixUpperBound(prefix);
+    // Keyset pagination: stable while rows are added or deleted during the scan, unlike LIMIT/OFFSET.
+    let rows = await this.query<{ key: string; value: string }>(
+      `SELECT key, value FROM ${TABLE} WHERE key >= ? AND key < ? ORDER BY key LIMIT ?`,
+      prefix,
+      upper,
+      PAGE_SIZE,
+    );
+    while (rows.length > 0) {
+      yield rows.map((r) => [r.key, r.value]);
+      if (rows.length < PAGE_SIZE) return;
+      const last = rows[rows.length - 1]!.key;
+      rows = await this.query(
+        `SELECT key, value FROM ${TABLE} WHERE key > ? AND key < ? ORDER BY key LIMIT ?`,
+        last,
+        upper,
+        PAGE_SIZE,
+      );
+    }
+  }
+
+  async purgeExpired(prefix: string, now: number): Promise<number> {
+    const rows = await this.query(
+      `DELETE FROM ${TABLE} WHERE key >= ? AND key < ? AND json_extract(value, '$.expires') < ? RETURNING key`,
+      prefix,
+      prefixUpperBound(prefix),
+      now,
+    );
+    return rows.length;
+  }
+
+  async ping(): Promise<void> {
+    await this.query("SELECT 1");
+  }
+
+  async close(): Promise<void> {
+    await this.shared.disconnect();
+  }
+}
