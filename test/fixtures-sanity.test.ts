@@ -103,6 +103,50 @@ describe("labelled story set (test/fixtures/stories)", () => {
     for (const name of ["TechSpot", "Decrypt", "PC Gamer"]) expect(outlets.has(name), name).toBe(true);
   });
 
+  it("lists hard-negative groups of existing, distinct stories", () => {
+    const file = z
+      .object({ groups: z.array(z.object({ group: z.string(), stories: z.array(z.string()).min(2) })).min(20) })
+      .parse(JSON.parse(readFileSync(join(STORIES_DIR, "hard-negatives.json"), "utf8")));
+    for (const { group, stories: ids } of file.groups) {
+      expect(new Set(ids).size, group).toBe(ids.length);
+      for (const id of ids) expect(stories.has(id), `${group}: ${id}`).toBe(true);
+    }
+  });
+
+  it("cannot be solved by word overlap alone (best-threshold Jaccard baseline stays below F1 0.85)", () => {
+    const words = articles.map(
+      (a) =>
+        new Set(
+          `${a.title} ${a.excerpt}`
+            .toLowerCase()
+            .split(/[^a-z0-9.$-]+/)
+            .filter((w) => w.length > 2),
+        ),
+    );
+    const scored: Array<[number, boolean]> = [];
+    for (let i = 0; i < articles.length; i++) {
+      for (let j = i + 1; j < articles.length; j++) {
+        let shared = 0;
+        for (const w of words[i]!) if (words[j]!.has(w)) shared++;
+        const score = shared / (words[i]!.size + words[j]!.size - shared);
+        scored.push([score, articles[i]!.story === articles[j]!.story]);
+      }
+    }
+    const positives = scored.filter(([, same]) => same).length;
+    let bestF1 = 0;
+    for (let t = 0.02; t < 0.9; t += 0.01) {
+      let tp = 0;
+      let fp = 0;
+      for (const [score, same] of scored) if (score >= t) same ? tp++ : fp++;
+      if (tp === 0) continue;
+      const precision = tp / (tp + fp);
+      const recall = tp / positives;
+      bestF1 = Math.max(bestF1, (2 * precision * recall) / (precision + recall));
+    }
+    expect(bestF1).toBeGreaterThan(0.3); // the labels are not noise either
+    expect(bestF1).toBeLessThan(0.85);
+  });
+
   it("README names only stories that exist and matches the article count", () => {
     const readme = readFileSync(join(STORIES_DIR, "README.md"), "utf8");
     const mentioned = new Set(readme.match(/\bs\d{2}\b/g));
