@@ -212,11 +212,14 @@ export class Stories {
       articles = [existing.story.lead, ...existing.story.related];
       storyKeys = { ...existing.keys };
       if (placed.kind === "duplicate") {
-        const i = articles.findIndex((a) => a.id === article.id || a.url === article.url);
+        const i = articles.findIndex(
+          (a) => a.id === article.id || keys.some((k) => storyKeys[a.id]?.includes(k) ?? false),
+        );
         const same = articles[i];
         if (same) articles[i] = mergeSameArticle(same, incoming);
         else articles.push(incoming); // another guid of a known article id (should not happen): keep it
-        storyKeys[article.id] = [...new Set([...(storyKeys[article.id] ?? []), ...keys])];
+        const knownId = same?.id ?? article.id;
+        storyKeys[knownId] = [...new Set([...(storyKeys[knownId] ?? []), ...keys])];
       } else {
         articles.push(incoming);
         storyKeys[incoming.id] = keys;
