@@ -811,6 +811,17 @@ function render(feed, items) {
   return rss2(feed, ordered, updated);
 }
 
+/**
+ * The Article url the feed stage should produce (canonical: no www., relative links resolved against
+ * the site), or null for an item it must skip (a javascript: link).
+ */
+function expectedUrl(feed, item) {
+  const url = new URL(linkOf(feed, item), `${origin(feed)}/`);
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  url.hostname = url.hostname.replace(/^www\./, "");
+  return url.href;
+}
+
 const write = (path, data) => {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, data);
@@ -845,6 +856,7 @@ for (const feed of FEEDS) {
       story: item.story,
       wave: item.wave ?? 1,
       link: linkOf(feed, item),
+      url: expectedUrl(feed, item),
       publishedAt: item.at === null ? null : iso(instant(item.at)),
       hostile: item.story.startsWith("h-") ? item.story.slice(2) : null,
     });

@@ -179,6 +179,7 @@ const labelsSchema = z.array(
     story: z.string(),
     wave: z.union([z.literal(1), z.literal(2)]),
     link: z.string(),
+    url: z.url({ protocol: /^https$/ }).nullable(),
     publishedAt: z.iso.datetime().nullable(),
     hostile: z.string().nullable(),
   }),
@@ -258,6 +259,9 @@ describe("sample news day (test/fixtures/newsday)", () => {
       linksByFeed.set(feed.id, new Set(parsed.items.map((i) => i.link ?? "")));
     }
     for (const label of labels) expect(linksByFeed.get(label.feed)?.has(label.link), label.link).toBe(true);
+    const skipped = labels.filter((l) => l.url === null).map((l) => l.hostile);
+    expect(skipped).toEqual(["javascript-link"]);
+    expect(new Set(labels.map((l) => l.url)).size).toBe(labels.length);
 
     const firstWave = labels.filter((l) => l.wave === 1 && !l.hostile);
     const outletsPerStory = groupBy(firstWave, (l) => l.story);
