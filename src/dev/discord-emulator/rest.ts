@@ -1,0 +1,222 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import FindMyWay from "find-my-way";
+import type { Logger } from "../../log.js";
+import type { CommandStore } from "./commands.js";
+import type { EmulatorCore } from "./core.js";
+import { DiscordHttpError, notFound, unauthorized } from "./errors.js";
+import type { FaultInjector } from "./faults.js";
+import type { InteractionRegistry } from "./interactions.js";
+import { type RateLimiter, type RateLimitReason, type TrafficStats, tooManyRequests } from "./rate-limits.js";
+import { ROUTES, type RouteContext, type RouteDefinition } from "./routes.js";
+
+/** One REST request as the emulator answered it, in arrival order. */
+export interface RecordedRequest {
+  index: number;
+  at: number;
+  method: string;
+  /** Path after `/api/v10`, e.g. `/channels/123/messages`. */
+  path: string;
+  /** The matched route template, or null for an unknown route. */
+  route: string | null;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+  status: number;
+  response: unknown;
+  /** Set on 429s: Discord's own limits ("global", "route") or a storm the test injected. */
+  rateLimited?: RateLimitReason;
+  /** Set when the status came from `failNext`. */
+  injectedFailure?: boolean;
+}
+
+export interface RestDeps {
+  core: EmulatorCore;
+  interactions: InteractionRegistry;
+  commands: CommandStore;
+  limiter: RateLimiter;
+  faults: FaultInjector;
+  stats: TrafficStats;
+  token: string;
+  gatewayUrl: () => string;
+  recommendedShards: () => number;
+  log: Logger;
+  /** Called with every finished request (recording, waiters). */
+  record: (request: RecordedRequest) => void;
+}
+
+const API_PREFIX = /^\/api\/v10(?=\/)/;
+const MAX_BODY = 26 * 1024 * 1024;
+
+type Matched = { route: RouteDefinition; params: Record<string, string> };
+
+/** The HTTP half of the emulator: routing, auth, faults, rate limits, body decoding, recording. */
+export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: true });
+  for (const route of ROUTES) router.on(route.method, route.path, () => undefined, route);
+  let index = 0;
+
+  return (req, res) => {
+    const started = Date.now();
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const method = req.method ?? "GET";
+    const path = url.pathname.replace(API_PREFIX, "");
+    const found = API_PREFIX.test(url.pathname) ? router.find(method as "GET", path) : null;
+    const matched: Matched | null = found
+      ? { route: found.store as RouteDefinition, params: found.params as Record<string, string> }
+      : null;
+    const entry: RecordedRequest = {
+      index: index++,
+      at: started,
+      method,
+      path,
+      route: matched?.route.path ?? null,
+      params: matched?.params ?? {},
+      query: Object.fromEntries(url.searchParams),
+      body: undefined,
+      status: 0,
+      response: undefined,
+    };
+    void readBody(req)
+      .then(async (raw) => {
+        const result = await answer(deps, req, matched, url, raw, entry);
+        send(res, result.status, result.headers, result.body);
+        entry.status = result.status;
+        entry.response = result.body;
+        deps.record(entry);
+      })
+      .catch((err: unknown) => {
+        deps.log.error({ err, method, path }, "emulator request failed");
+        send(res, 500, {}, { message: "500: Internal Server Error", code: 0 });
+        entry.status = 500;
+        deps.record(entry);
+      });
+  };
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+async function answer(
+  deps: RestDeps,
+  req: IncomingMessage,
+  matched: Matched | null,
+  url: URL,
+  raw: Buffer,
+  entry: RecordedRequest,
+): Promise<Answer> {
+  if (!matched) return errorAnswer(notFound());
+  const { route, params } = matched;
+  if (route.auth && req.headers.authorization !== `Bot ${deps.token}`) return errorAnswer(unauthorized());
+  const now = Date.now();
+  deps.stats.count(now);
+
+  const failure = deps.faults.takeFailure(route.path, entry.path);
+  if (failure !== null) {
+    deps.stats.injectedServerErrors++;
+    entry.injectedFailure = true;
+    return { status: failure, headers: {}, body: { message: `${failure}: Server Error`, code: 0 } };
+  }
+  const storm = deps.faults.takeStorm(route.path, entry.path, now);
+  const decision = storm
+    ? { headers: {}, limited: storm }
+    : deps.limiter.take(
+        {
+          token: route.auth ? deps.token : null,
+          method: route.method,
+          route: route.path,
+          major: route.major ? (params[route.major] ?? "") : "",
+        },
+        now,
+      );
+  if (decision.limited) {
+    deps.stats.rateLimited[decision.limited.reason]++;
+    entry.rateLimited = decision.limited.reason;
+    const limited = tooManyRequests(decision.limited);
+    return { status: 429, headers: { ...decision.headers, ...limited.headers }, body: limited.body };
+  }
+
+  let decoded: { body: unknown; attachments: RouteContext["attachments"] };
+  try {
+    decoded = await decodeBody(req.headers["content-type"], raw, deps.core);
+  } catch {
+    return {
+      ...errorAnswer(new DiscordHttpError(400, 50109, "The request body contains invalid JSON.")),
+      headers: decision.headers,
+    };
+  }
+  entry.body = decoded.body;
+  try {
+    const result = await route.handler({
+      core: deps.core,
+      interactions: deps.interactions,
+      commands: deps.commands,
+      params,
+      query: url.searchParams,
+      body: decoded.body,
+      attachments: decoded.attachments,
+      gatewayUrl: deps.gatewayUrl(),
+      recommendedShards: deps.recommendedShards,
+    });
+    return { status: result.status, headers: decision.headers, body: result.body };
+  } catch (err) {
+    if (err instanceof DiscordHttpError) return { ...errorAnswer(err), headers: decision.headers };
+    throw err;
+  }
+}
+
+function errorAnswer(err: DiscordHttpError): Answer {
+  return { status: err.status, headers: {}, body: err.toBody() };
+}
+
+async function decodeBody(
+  contentType: string | undefined,
+  raw: Buffer,
+  core: EmulatorCore,
+): Promise<{ body: unknown; attachments: RouteContext["attachments"] }> {
+  if (raw.length === 0) return { body: undefined, attachments: [] };
+  if (contentType?.startsWith("multipart/form-data")) {
+    // discord.js sends files as multipart with the JSON in `payload_json`, as Discord expects.
+    const form = await new Response(raw, { headers: { "content-type": contentType } }).formData();
+    const json = form.get("payload_json");
+    const attachments: RouteContext["attachments"] = [];
+    for (const [key, value] of form.entries()) {
+      if (key === "payload_json" || typeof value === "string") continue;
+      attachments.push({ id: core.world.ids.next(), filename: value.name, size: value.size, content_type: value.type });
+    }
+    return { body: typeof json === "string" ? JSON.parse(json) : {}, attachments };
+  }
+  return { body: JSON.parse(raw.toString("utf8")), attachments: [] };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error("Request entity too large"));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
+  if (res.headersSent) return;
+  if (status === 204 || body === undefined) {
+    res.writeHead(status, headers).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res
+    .writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) })
+    .end(text);
+}

@@ -1,0 +1,33 @@
+import type { Client } from "discord.js";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createTestClient,
+  type DiscordEmulator,
+  loginTestClient,
+  startDiscordEmulator,
+} from "../../src/dev/discord-emulator/index.js";
+
+let emulator: DiscordEmulator;
+let client: Client | undefined;
+
+afterEach(async () => {
+  await client?.destroy();
+  client = undefined;
+  await emulator?.close();
+});
+
+describe("login", () => {
+  it("the unmodified discord.js client logs in, becomes ready and sees seeded guilds", async () => {
+    emulator = await startDiscordEmulator();
+    const guild = emulator.createGuild({ name: "Newsroom" });
+    const channel = emulator.createChannel(guild.id, { name: "tech-news" });
+    client = createTestClient(emulator);
+    const ready = await loginTestClient(client, emulator);
+    expect(ready.user.id).toBe(emulator.botUser.id);
+    const g = ready.guilds.cache.get(guild.id);
+    expect(g?.name).toBe("Newsroom");
+    expect(g?.channels.cache.get(channel.id)?.name).toBe("tech-news");
+    expect(g?.members.me?.permissionsIn(channel.id).has("SendMessages")).toBe(true);
+    expect(emulator.unknownRoutes).toEqual([]);
+  });
+});
