@@ -95,7 +95,8 @@ export async function prepareBackends(): Promise<TestBackend[]> {
     makeBackend("sqlite", `sqlite://${path.join(dir, "store.sqlite")}`, prefix, true, async () =>
       rmSync(dir, { recursive: true, force: true }),
     ),
-    makeBackend("redis", REDIS_URL, prefix, true, () => deleteRedisKeys(`${prefix}.*`)),
+    // Tests derive further prefixes from this one (`${prefix}-purge`), so clean up everything that starts with it.
+    makeBackend("redis", REDIS_URL, prefix, true, () => deleteRedisKeys(`${prefix}*`)),
     makeBackend("postgres", pgUrl.toString(), prefix, true, () =>
       withPostgres(async (query) => {
         await query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

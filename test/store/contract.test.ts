@@ -270,22 +270,25 @@ describe.each(backends)("store contract on $name", (backend) => {
   });
 
   it("purges expired entries of its own prefix only", async () => {
-    const name = `purge${++counter}`;
-    const neighbour = await backend.open({ prefix: `${backend.prefix}-neighbour` });
+    // Stores of their own: the purge covers every collection under a prefix, and other tests leave expired rows.
+    const own = await backend.open({ prefix: `${backend.prefix}-purge` });
+    const neighbour = await backend.open({ prefix: `${backend.prefix}-purge2` });
     try {
-      const c = store.collection<string>(name);
+      const c = own.collection<string>("items");
       await c.set("live", "v");
       await c.set("never", "v", 0);
       for (const k of ["a", "b", "c"]) await c.set(k, "v", TTL);
-      for (const k of ["a", "b"]) await neighbour.collection<string>(name).set(k, "v", TTL);
+      await own.collection<string>("other").set("d", "v", TTL);
+      for (const k of ["a", "b"]) await neighbour.collection<string>("items").set(k, "v", TTL);
       await sleep(PAST_TTL);
       // Redis expires keys itself; the SQL tables and the in-memory map keep them until purged.
       const selfExpiring = backend.name === "redis";
-      expect(await store.purgeExpired()).toBe(selfExpiring ? 0 : 3);
-      expect(await store.purgeExpired()).toBe(0);
+      expect(await own.purgeExpired()).toBe(selfExpiring ? 0 : 4);
+      expect(await own.purgeExpired()).toBe(0);
       expect(await neighbour.purgeExpired()).toBe(selfExpiring ? 0 : 2);
       expect(await c.getMany(["live", "never", "a"])).toEqual(["v", "v", undefined]);
     } finally {
+      await own.close();
       await neighbour.close();
     }
   });

@@ -100,6 +100,8 @@ export class SqliteBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    // A file that never opened has nothing to close, and closing would only repeat the open error.
+    if (await this.ready) return;
     await this.shared.disconnect();
   }
 }

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import KeyvSqlite from "@keyv/sqlite";
+import Keyv from "keyv";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type KeyvStore, openStore } from "../../src/store/keyv-store.js";
+import { runId, sleep } from "./backends.js";
+
+/** A raw connection through the same sqlite3 the adapter uses, as another program on the file would open it. */
+interface RawDb {
+  all(sql: string, callback: (err: Error | null, rows: Record<string, unknown>[]) => void): void;
+  close(callback: (err: Error | null) => void): void;
+}
+function openRaw(file: string): Promise<RawDb> {
+  const sqlite3 = createRequire(createRequire(import.meta.url).resolve("@keyv/sqlite"))("sqlite3") as {
+    Database: new (file: string, callback: (err: Error | null) => void) => RawDb;
+  };
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(db)));
+  });
+}
+const all = (db: RawDb, sql: string) =>
+  new Promise<Record<string, unknown>[]>((resolve, reject) =>
+    db.all(sql, (err, rows) => (err ? reject(err) : resolve(rows))),
+  );
+const closeRaw = (db: RawDb) =>
+  new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
+
+describe("SQLite store file", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "newsdesk-sqlite-"));
+  const file = path.join(dir, "nested", "store.sqlite");
+  const prefix = `ndtest-${runId()}`;
+  let store: KeyvStore;
+
+  beforeAll(async () => {
+    store = await openStore(`sqlite://${file}`, { prefix, purgeIntervalMs: 0 });
+    await store.ping();
+  });
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("is created with its directory, in WAL mode", async () => {
+    const raw = await openRaw(file);
+    try {
+      expect(await all(raw, "PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
+    } finally {
+      await closeRaw(raw);
+    }
+  });
+
+  it("lets the bot write while another connection holds a read transaction open", async () => {
+    const c = store.collection<string>("wal");
+    await c.set("before", "1");
+    const reader = await openRaw(file);
+    try {
+      await all(reader, "BEGIN");
+      expect(await all(reader, "SELECT count(*) AS n FROM keyv")).toHaveLength(1);
+      // In rollback-journal mode this write would wait for the reader and fail with SQLITE_BUSY.
+      await c.set("during", "2");
+      expect(await c.add("claimed", "3")).toBe(true);
+      await all(reader, "COMMIT");
+    } finally {
+      await closeRaw(reader);
+    }
+    expect(await c.getMany(["before", "during", "claimed"])).toEqual(["1", "2", "3"]);
+  });
+
+  it("writes add() in the format a stock Keyv with @keyv/sqlite reads, TTL included", async () => {
+    const c = store.collection<{ title: string; tags: string[] }>("compat");
+    expect(await c.add("story", { title: ":colon first", tags: ["a", "b"] })).toBe(true);
+    expect(await c.add("brief", { title: "short-lived", tags: [] }, 150)).toBe(true);
+    const stock = new Keyv({ store: new KeyvSqlite({ uri: `sqlite://${file}` }), namespace: `${prefix}.v1.compat` });
+    try {
+      expect(await stock.get("story")).toEqual({ title: ":colon first", tags: ["a", "b"] });
+      expect(await stock.get("brief")).toEqual({ title: "short-lived", tags: [] });
+      await sleep(450);
+      expect(await stock.get("brief")).toBeUndefined();
+      // And the other way round: what stock Keyv writes, the store reads.
+      await stock.set("from-keyv", { title: "hello", tags: ["x"] });
+      expect(await c.get("from-keyv")).toEqual({ title: "hello", tags: ["x"] });
+    } finally {
+      await stock.disconnect();
+    }
+  });
+});
