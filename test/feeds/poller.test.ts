@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ConfigError, defaultSettings } from "../../src/config/load.js";
 import type { FeedConfig } from "../../src/config/schema.js";
 import type { Article } from "../../src/feeds/article.js";
