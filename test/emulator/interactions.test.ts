@@ -1,0 +1,201 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ChannelType,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  MessageFlags,
+} from "discord.js";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { type Fixture, startFixture } from "./fixture.js";
+
+let fx: Fixture;
+
+const COMMANDS = [
+  {
+    name: "news",
+    description: "Latest stories",
+    options: [
+      { type: ApplicationCommandOptionType.String, name: "topic", description: "Topic", autocomplete: true },
+      { type: ApplicationCommandOptionType.Integer, name: "count", description: "How many" },
+      { type: ApplicationCommandOptionType.Channel, name: "where", description: "Channel" },
+    ],
+  },
+  { name: "ping", description: "Are you there?" },
+  { type: ApplicationCommandType.Message, name: "Summarize" },
+];
+
+beforeEach(async () => {
+  fx = await startFixture();
+  await fx.client.application.commands.set(COMMANDS, fx.guild.id);
+});
+afterEach(async () => fx.close());
+
+/** Routes interactions to a handler, as a bot would. */
+function onCommand(handler: (i: Interaction) => Promise<unknown>) {
+  fx.client.on("interactionCreate", (i) => void handler(i).catch(() => undefined));
+}
+
+describe("slash commands", () => {
+  it("registers guild commands by bulk overwrite and keeps ids when re-registered", async () => {
+    const first = fx.emulator.commands(fx.guild.id);
+    expect(first.map((c) => c.name).sort()).toEqual(["Summarize", "news", "ping"]);
+    await fx.client.application.commands.set(COMMANDS.slice(0, 2), fx.guild.id);
+    const second = fx.emulator.commands(fx.guild.id);
+    expect(second.map((c) => c.name)).toEqual(["news", "ping"]);
+    expect(second[0]!.id).toBe(first.find((c) => c.name === "news")!.id);
+    const listed = await fx.client.application.commands.fetch({ guildId: fx.guild.id });
+    expect(listed.size).toBe(2);
+  });
+
+  it("delivers options (string, integer, channel with resolved) and the member's permissions; the reply is what the user sees", async () => {
+    let seen: ChatInputCommandInteraction | undefined;
+    onCommand(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      seen = i;
+      await i.reply({ content: `topic=${i.options.getString("topic")} count=${i.options.getInteger("count")}` });
+    });
+    const handle = fx.emulator.runCommand("news", {
+      channelId: fx.channel.id,
+      userId: fx.member.id,
+      options: { topic: "ai", count: 3, where: fx.channel.id },
+    });
+    const reply = await handle.response();
+    expect(reply.content).toBe("topic=ai count=3");
+    expect(reply.ephemeral).toBe(false);
+    expect(seen?.options.getChannel("where")?.id).toBe(fx.channel.id);
+    expect(seen?.channel?.id).toBe(fx.channel.id);
+    expect(seen?.memberPermissions?.has("SendMessages")).toBe(true);
+    expect(seen?.appPermissions.has("EmbedLinks")).toBe(true);
+    // A public reply lands in the channel as a message from the bot.
+    expect(fx.emulator.messages(fx.channel.id).map((m) => m.content)).toEqual(["topic=ai count=3"]);
+  });
+
+  it("defer then editReply: the handle resolves with the edited original, not the loading state", async () => {
+    onCommand(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.deferReply();
+      await new Promise((r) => setTimeout(r, 20));
+      await i.editReply({ content: "done", embeds: [{ title: "Story" }] });
+    });
+    const handle = fx.emulator.runCommand("ping", { channelId: fx.channel.id, userId: fx.member.id });
+    expect(await handle.acknowledged()).toBe(5);
+    const reply = await handle.response();
+    expect(reply.content).toBe("done");
+    expect(reply.embeds[0]?.title).toBe("Story");
+    expect(reply.flags & MessageFlags.Loading).toBe(0);
+    expect(reply.edits).toHaveLength(1);
+  });
+
+  it("follow-ups after a reply are separate messages; ephemeral replies stay out of the channel's history", async () => {
+    onCommand(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.reply({ content: "only you", flags: MessageFlags.Ephemeral });
+      await i.followUp({ content: "and everyone" });
+    });
+    const handle = fx.emulator.runCommand("ping", { channelId: fx.channel.id, userId: fx.member.id });
+    const first = await handle.response();
+    expect(first.ephemeral).toBe(true);
+    expect(first.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+    await fx.emulator.waitForMessage(fx.channel.id, (m) => m.content === "and everyone");
+    expect(handle.messages().map((m) => m.content)).toEqual(["only you", "and everyone"]);
+    const history = await fx.client.channels.cache.get(fx.channel.id)!;
+    if (!history.isTextBased()) throw new Error("not text");
+    const fetched = await history.messages.fetch({ limit: 10, cache: false });
+    expect([...fetched.values()].map((m) => m.content)).toEqual(["and everyone"]);
+  });
+
+  it("autocomplete returns the bot's choices", async () => {
+    onCommand(async (i) => {
+      if (!i.isAutocomplete()) return;
+      const typed = i.options.getFocused();
+      await i.respond(
+        ["ai", "apple", "security"].filter((t) => t.startsWith(typed)).map((t) => ({ name: t, value: t })),
+      );
+    });
+    const handle = fx.emulator.autocomplete("news", {
+      channelId: fx.channel.id,
+      userId: fx.member.id,
+      focused: "topic",
+      options: { topic: "a" },
+    });
+    expect(await handle.choices()).toEqual([
+      { name: "ai", value: "ai" },
+      { name: "apple", value: "apple" },
+    ]);
+  });
+
+  it("message context-menu commands carry the target message", async () => {
+    const posted = fx.emulator.postMessage(fx.channel.id, fx.member.id, "a long article");
+    onCommand(async (i) => {
+      if (!i.isMessageContextMenuCommand()) return;
+      await i.reply({ content: `summary of ${i.targetMessage.id}: ${i.targetMessage.content}` });
+    });
+    const handle = fx.emulator.runMessageCommand("Summarize", {
+      channelId: fx.channel.id,
+      userId: fx.member.id,
+      messageId: posted.id,
+    });
+    expect((await handle.response()).content).toBe(`summary of ${posted.id}: a long article`);
+  });
+
+  it("a callback after 3 s fails with Unknown interaction (10062); a second callback with 40060", async () => {
+    const errors: unknown[] = [];
+    onCommand(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.reply("first");
+      // discord.js refuses a second reply itself, so go to the route directly, as a buggy bot might.
+      await i.client.rest
+        .post(`/interactions/${i.id}/${i.token}/callback`, {
+          body: { type: 4, data: { content: "again" } },
+          auth: false,
+        })
+        .catch((e) => errors.push(e));
+    });
+    await fx.emulator.runCommand("ping", { channelId: fx.channel.id, userId: fx.member.id }).response();
+    await vi.waitFor(() => expect(errors).toMatchObject([{ code: 40060, status: 400 }]));
+
+    const late: unknown[] = [];
+    fx.client.removeAllListeners("interactionCreate");
+    onCommand(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      fx.emulator.advanceClock(3_001);
+      await i.reply("too late").catch((e) => late.push(e));
+    });
+    const handle = fx.emulator.runCommand("ping", { channelId: fx.channel.id, userId: fx.member.id });
+    await vi.waitFor(() => expect(late).toMatchObject([{ code: 10062, status: 404 }]));
+    await expect(handle.response(100)).rejects.toThrow(/Timed out/);
+  });
+
+  it("follow-ups with a token older than 15 minutes fail with Invalid Webhook Token (50027)", async () => {
+    const errors: unknown[] = [];
+    onCommand(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.deferReply();
+      fx.emulator.advanceClock(15 * 60_000 + 1);
+      await i.editReply("late").catch((e) => errors.push(e));
+    });
+    fx.emulator.runCommand("ping", { channelId: fx.channel.id, userId: fx.member.id });
+    await vi.waitFor(() => expect(errors).toMatchObject([{ code: 50027, status: 401 }]));
+  });
+
+  it("refuses to run a command the bot never registered", () => {
+    expect(() => fx.emulator.runCommand("unknown", { channelId: fx.channel.id, userId: fx.member.id })).toThrow(
+      /not registered/,
+    );
+  });
+
+  it("channel options resolve threads and announcement channels too", async () => {
+    const news = fx.emulator.createChannel(fx.guild.id, { name: "announcements", type: ChannelType.GuildAnnouncement });
+    let type: number | undefined;
+    onCommand(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      type = i.options.getChannel("where")?.type;
+      await i.reply("ok");
+    });
+    await fx.emulator
+      .runCommand("news", { channelId: fx.channel.id, userId: fx.member.id, options: { where: news.id } })
+      .response();
+    expect(type).toBe(ChannelType.GuildAnnouncement);
+  });
+});
