@@ -7,6 +7,7 @@ import { prepareBackends, REDIS_URL, runId, servicesRequired, sleep, withPostgre
 // (PostgreSQL), and close() must give every connection back so the process can exit.
 
 const backends = await prepareBackends();
+afterAll(() => Promise.all(backends.filter((b) => !b.unavailable).map((b) => b.cleanup())));
 const COLLECTIONS = 10;
 
 async function redisConnections(name: string): Promise<number> {
@@ -59,7 +60,6 @@ describe.each(backends.filter((b) => b.name !== "memory"))("connections on $name
     }
     return;
   }
-  afterAll(() => backend.cleanup());
 
   const clientName = `ndtest-conn-${runId()}`;
   const count: () => Promise<number> | number =
