@@ -1,4 +1,5 @@
 import {
+  type ApplicationCommandDataResolvable,
   ApplicationCommandOptionType,
   ApplicationCommandType,
   ChannelType,
@@ -11,12 +12,12 @@ import { type Fixture, startFixture } from "./fixture.js";
 
 let fx: Fixture;
 
-const COMMANDS = [
+const COMMANDS: ApplicationCommandDataResolvable[] = [
   {
     name: "news",
     description: "Latest stories",
     options: [
-      { type: ApplicationCommandOptionType.String, name: "topic", description: "Topic", autocomplete: true },
+      { type: ApplicationCommandOptionType.String, name: "topic", description: "Topic", autocomplete: true as const },
       { type: ApplicationCommandOptionType.Integer, name: "count", description: "How many" },
       { type: ApplicationCommandOptionType.Channel, name: "where", description: "Channel" },
     ],
