@@ -34,6 +34,8 @@ export interface AppOptions {
   schedule?: boolean;
   /** How often the outbox is drained for retries and debounced edits. */
   deliveryIntervalMs?: number;
+  /** Retry pacing of failed deliveries (tests shorten it). */
+  deliveryRetry?: { baseMs: number; maxMs: number };
   /** discord.js options for tests (low timeouts). */
   clientOverrides?: Partial<ClientOptions>;
   /** HTTP pool for feeds (tests). */
@@ -111,6 +113,8 @@ export class App {
       log: log.child({ stage: "publish" }),
       now: () => now().getTime(),
       onOutcome: (outcome, d) => options.onDelivery?.(outcome, d),
+      retryBaseMs: options.deliveryRetry?.baseMs,
+      retryMaxMs: options.deliveryRetry?.maxMs,
     });
     const fanout = new Fanout({
       subscriptions,

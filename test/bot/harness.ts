@@ -16,7 +16,7 @@ export const TOPICS = [
     name: "AI Hardware",
     description: "Accelerators and the data centres that run AI",
     color: "#76b900",
-    keywords: ["GPU", "H100", "AI data centre", "AI data center"],
+    keywords: ["GPU", "H100", "HBM4", "Gaudi", "Cerebras", "AI data centre", "AI data center"],
   }),
   topicSchema.parse({
     slug: "security",
@@ -121,6 +121,7 @@ export class Harness {
       token: this.discord.token,
       schedule: false,
       deliveryIntervalMs: 50,
+      deliveryRetry: { baseMs: 100, maxMs: 1_000 },
       syncCommands: { guildId: this.guildId },
       clientOverrides: { rest: { api: this.discord.apiUrl, timeout: 3_000, retries: 2 }, waitGuildTimeout: 50 },
     });
