@@ -11,7 +11,7 @@ export type RawEntry = [key: string, raw: string];
  */
 export interface Backend {
   /** The Keyv store for one collection. Collections share the backend's connection; Keyv does the prefixing. */
-  adapter(): CollectionAdapter | Map<string, unknown>;
+  adapter(): CollectionAdapter;
   /**
    * Writes `raw` under `key` unless a live value is there (an expired one counts as absent), atomically
    * for every client of the backend. `ttlMs` (undefined = never) lets backends with native expiry expire the

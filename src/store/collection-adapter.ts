@@ -1,4 +1,8 @@
 import type { KeyvStoreAdapter } from "keyv";
+import { isExpired } from "./serialized.js";
+
+/** The part of a Keyv storage adapter the view uses; the memory backend provides just this. */
+export type SharedAdapter = Pick<KeyvStoreAdapter, "get" | "set" | "delete" | "getMany" | "deleteMany" | "opts">;
 
 /**
  * One collection's view of an adapter shared by every collection of a store, so ten collections use one
@@ -9,20 +13,29 @@ import type { KeyvStoreAdapter } from "keyv";
  * The view has no `has` on purpose: the SQL adapters' `has` ignores expiry, while Keyv's fallback
  * (get, then check `expires`) does not. It has no `on` either: adapter errors reach the caller through
  * Keyv's `throwOnErrors`, and the store listens on the shared adapter once.
+ *
+ * Reads hide expired rows from Keyv instead of handing them over: Keyv would delete an expired row it
+ * reads, by key, and between its read and that delete another process may have `add`ed a fresh value
+ * there (a new lease), which the delete would then destroy. Expired rows are left to the purge, whose
+ * DELETE re-checks the expiry in the same statement.
  */
 export class CollectionAdapter {
   namespace: string | undefined;
 
-  constructor(private readonly shared: KeyvStoreAdapter) {}
+  constructor(private readonly shared: SharedAdapter) {}
 
   get opts(): unknown {
     return this.shared.opts;
   }
-  get(key: string) {
-    return this.shared.get(key);
+  async get(key: string): Promise<unknown> {
+    return live(await this.shared.get(key), Date.now());
   }
-  getMany(keys: string[]) {
-    return this.shared.getMany ? this.shared.getMany(keys) : Promise.all(keys.map((k) => this.shared.get(k)));
+  async getMany(keys: string[]): Promise<unknown[]> {
+    const raws = this.shared.getMany
+      ? await this.shared.getMany(keys)
+      : await Promise.all(keys.map((k) => this.shared.get(k)));
+    const now = Date.now();
+    return raws.map((raw) => live(raw, now));
   }
   set(key: string, value: unknown, ttl?: number) {
     return this.shared.set(key, value, ttl);
@@ -40,4 +53,8 @@ export class CollectionAdapter {
   }
   /** The store closes the shared adapter once, after every collection is done with it. */
   async disconnect(): Promise<void> {}
+}
+
+function live(raw: unknown, now: number): unknown {
+  return typeof raw === "string" && isExpired(raw, now) ? undefined : raw;
 }

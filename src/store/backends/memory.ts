@@ -1,4 +1,5 @@
 import type { Backend, RawEntry } from "../backend.js";
+import { CollectionAdapter, type SharedAdapter } from "../collection-adapter.js";
 import { isExpired } from "../serialized.js";
 
 /**
@@ -7,9 +8,18 @@ import { isExpired } from "../serialized.js";
  */
 export class MemoryBackend implements Backend {
   private readonly map = new Map<string, unknown>();
+  /** The Map behind the same view the other backends use, so expiry on read behaves alike everywhere. */
+  private readonly shared: SharedAdapter = {
+    opts: { dialect: "memory" },
+    get: async (key: string) => this.map.get(key) as never,
+    set: async (key: string, value: unknown) => {
+      this.map.set(key, value);
+    },
+    delete: async (key: string) => this.map.delete(key),
+  };
 
-  adapter(): Map<string, unknown> {
-    return this.map;
+  adapter(): CollectionAdapter {
+    return new CollectionAdapter(this.shared);
   }
 
   async addRaw(key: string, raw: string, _ttlMs: number | undefined, now: number): Promise<boolean> {
