@@ -62,7 +62,8 @@ export function storyEmbed(story: Story, options: StoryEmbedOptions): APIEmbed {
   const { lead } = story;
   const topicInfos = story.topics.map((t) => options.topics(t)).filter((t) => t !== undefined);
   const others = distinctOutlets(story.related, lead.provider.name);
-  const more = story.related.length;
+  // Sources are outlets: a second article from the lead's own outlet is not "another source".
+  const more = others.length;
   let description = truncate(plain(lead.excerpt, options.excerptMax ?? 700), options.excerptMax ?? 700);
   if (more > 0) {
     const names = truncate(others.map((o) => plain(o, 100)).join(", "), 300);

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the bot, against Discord (or whatever DISCORD_API_URL points at). Configuration comes
+ * from the environment and .env, validated before anything connects.
+ */
+import { config as loadDotenv } from "dotenv";
+import { App } from "./app.js";
+import { loadEnv } from "./config/env.js";
+import { ConfigError, loadConfig } from "./config/load.js";
+import { createLogger } from "./log.js";
+import { openStore } from "./store/keyv-store.js";
+import { StoreError } from "./store/store.js";
+
+const SHUTDOWN_GRACE_MS = 15_000;
+
+const NO_TOKEN = `DISCORD_TOKEN is not set.
+  1. Open https://discord.com/developers/applications, create an application, then Bot → Reset Token.
+  2. Put the token in .env (copy .env.example) or the environment: DISCORD_TOKEN=...
+  3. Invite the bot: see "Invite the bot" in README.md.
+To see newsdesk work without a token, run: npm run demo`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  let env: ReturnType<typeof loadEnv>;
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    env = loadEnv();
+    config = loadConfig(env.CONFIG_DIR);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  if (!env.DISCORD_TOKEN) fail(NO_TOKEN);
+
+  const log = createLogger({ level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
+  const store = await openStore(env.STORE_URL).catch((err) => fail((err as Error).message));
+  try {
+    await store.ping();
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    fail(err instanceof StoreError ? err.message : `cannot open the store: ${(err as Error).message}`, 1);
+  }
+
+  let app: App;
+  try {
+    app = await App.start({
+      env,
+      config,
+      log,
+      store,
+      token: env.DISCORD_TOKEN,
+      syncCommands: env.SYNC_COMMANDS ? { guildId: env.DISCORD_GUILD_ID } : undefined,
+    });
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    const name = (err as Error).name ?? "";
+    if (/TokenInvalid/i.test(String((err as { code?: string }).code ?? name))) {
+      fail("Discord refused the token (DISCORD_TOKEN). Reset it in the developer portal and update .env.", 1);
+    }
+    fail(`could not start: ${(err as Error).message}`, 1);
+  }
+  log.info({ feeds: config.feeds.length, topics: config.topics.length, store: store.displayUrl }, "newsdesk running");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      log.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, "shutting down: finishing deliveries in flight, the rest stay queued");
+    const timer = setTimeout(() => {
+      log.error("shutdown took too long; exiting (queued deliveries are kept in the store)");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    try {
+      await app.stop();
+      await store.close();
+      log.info("stopped");
+      process.exitCode = 0;
+    } catch (err) {
+      log.error({ err }, "error while stopping");
+      process.exitCode = 1;
+    }
+    clearTimeout(timer);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((err) => {
+  process.stderr.write(`newsdesk: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
