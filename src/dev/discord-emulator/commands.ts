@@ -70,9 +70,10 @@ export class CommandStore {
       description: "description" in body && body.description ? body.description : "",
       default_member_permissions: body.default_member_permissions ?? null,
       dm_permission: true,
-      nsfw: false,
-      integration_types: [0],
-      contexts: null,
+      // Discord keeps what the bot sent and fills in the rest.
+      nsfw: (body as { nsfw?: boolean }).nsfw ?? false,
+      integration_types: (body as { integration_types?: number[] }).integration_types ?? [0],
+      contexts: (body as { contexts?: number[] | null }).contexts ?? null,
     } as CommandRecord;
   }
 }

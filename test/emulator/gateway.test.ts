@@ -1,0 +1,155 @@
+import { type Client, GatewayIntentBits, type Guild, type Message } from "discord.js";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createTestClient,
+  type DiscordEmulator,
+  loginTestClient,
+  shardOf,
+  startDiscordEmulator,
+} from "../../src/dev/discord-emulator/index.js";
+import { type Fixture, nextEvent, startFixture } from "./fixture.js";
+
+let fx: Fixture | undefined;
+let emulator: DiscordEmulator | undefined;
+const clients: Client[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.destroy();
+  await fx?.close();
+  await emulator?.close();
+  fx = undefined;
+  emulator = undefined;
+});
+
+const resumesSent = (e: DiscordEmulator) => e.gatewayLog.filter((l) => l.direction === "in" && l.op === 6).length;
+const identifiesSent = (e: DiscordEmulator) => e.gatewayLog.filter((l) => l.direction === "in" && l.op === 2).length;
+
+describe("gateway", () => {
+  it("READY carries the session and resume URL; each connection gets the intents it asked for", async () => {
+    fx = await startFixture();
+    const [session] = fx.emulator.sessions();
+    expect(session).toMatchObject({ shard: [0, 1], connected: true });
+    expect(session!.intents & GatewayIntentBits.GuildMessages).toBeTruthy();
+
+    // A second process with the same token but without GuildMessages gets no message events.
+    const quiet = createTestClient(fx.emulator, { intents: [GatewayIntentBits.Guilds] });
+    clients.push(quiet);
+    await loginTestClient(quiet, fx.emulator);
+    expect(fx.emulator.sessions()).toHaveLength(2);
+    let quietSaw = 0;
+    quiet.on("messageCreate", () => quietSaw++);
+    const seen = nextEvent<[Message]>(fx.client, "messageCreate");
+    fx.emulator.postMessage(fx.channel.id, fx.member.id, "hello");
+    expect((await seen)[0].author.id).toBe(fx.member.id);
+    expect(quietSaw).toBe(0);
+  });
+
+  it("without the Message Content intent, others' messages arrive without content unless they mention the bot", async () => {
+    fx = await startFixture();
+    expect(fx.emulator.sessions()[0]!.intents & GatewayIntentBits.MessageContent).toBe(0);
+    const plain = nextEvent<[Message]>(fx.client, "messageCreate");
+    fx.emulator.postMessage(fx.channel.id, fx.member.id, "secret");
+    expect((await plain)[0].content).toBe("");
+    const mention = nextEvent<[Message]>(fx.client, "messageCreate");
+    fx.emulator.postMessage(fx.channel.id, fx.member.id, `<@${fx.emulator.botUser.id}> hi`);
+    expect((await mention)[0].content).toBe(`<@${fx.emulator.botUser.id}> hi`);
+
+    const reader = createTestClient(fx.emulator, {
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+    });
+    clients.push(reader);
+    await loginTestClient(reader, fx.emulator);
+    const full = nextEvent<[Message]>(reader, "messageCreate");
+    fx.emulator.postMessage(fx.channel.id, fx.member.id, "visible");
+    expect((await full)[0].content).toBe("visible");
+  });
+
+  it("resumes after a close: sends RESUME and gets the events it missed", async () => {
+    fx = await startFixture();
+    const received: string[] = [];
+    fx.client.on("messageCreate", (m) => received.push(m.content));
+    const resumed = fx.emulator.waitForGateway("resume");
+    fx.emulator.closeGateway(4000);
+    // Sent while the client is disconnected: Discord holds these for the session.
+    fx.emulator.createMember(fx.guild.id, { username: "late" });
+    const mentioned = fx.emulator.postMessage(fx.channel.id, fx.member.id, `<@${fx.emulator.botUser.id}> missed me?`);
+    await resumed;
+    await expect.poll(() => received).toContain(mentioned.content);
+    expect(resumesSent(fx.emulator)).toBe(1);
+    expect(identifiesSent(fx.emulator)).toBe(1);
+    expect(fx.emulator.sessions()).toHaveLength(1);
+  });
+
+  it("a non-resumable invalid session makes the client identify afresh and become ready again", async () => {
+    fx = await startFixture();
+    // Destroying a client between IDENTIFY and READY makes discord.js reconnect, so wait for ready.
+    const ready = nextEvent(fx.client, "shardReady");
+    fx.emulator.invalidateSession(false);
+    await ready;
+    expect(identifiesSent(fx.emulator)).toBe(2);
+    expect(fx.emulator.sessions().filter((s) => s.connected)).toHaveLength(1);
+  });
+
+  it("a session closed with 4009 (timed out) cannot be resumed: the RESUME gets op 9 and the client identifies", async () => {
+    fx = await startFixture();
+    const ready = nextEvent(fx.client, "shardReady");
+    fx.emulator.closeGateway(4009);
+    await ready;
+    expect(identifiesSent(fx.emulator)).toBe(2);
+    expect(resumesSent(fx.emulator)).toBe(1);
+    expect(fx.emulator.gatewayLog.some((l) => l.direction === "out" && l.op === 9)).toBe(true);
+  });
+
+  it("op 7 reconnect: the client reconnects and resumes", async () => {
+    fx = await startFixture();
+    const resumed = fx.emulator.waitForGateway("resume");
+    fx.emulator.requestReconnect();
+    await resumed;
+    expect(resumesSent(fx.emulator)).toBe(1);
+  });
+
+  it("a stalled heartbeat ACK makes the client drop the zombie connection and resume", async () => {
+    fx = await startFixture({ emulator: { heartbeatIntervalMs: 60 } });
+    await fx.emulator.waitForGateway("heartbeat");
+    const resumed = fx.emulator.waitForGateway("resume");
+    fx.emulator.stallHeartbeatAck();
+    await resumed;
+    expect(resumesSent(fx.emulator)).toBe(1);
+  });
+
+  it("sharding: two clients with shard [0,2] and [1,2] each get only their guilds and their interactions", async () => {
+    emulator = await startDiscordEmulator();
+    const at = (ms: number) => ((BigInt(ms) - 1_420_070_400_000n) << 22n).toString();
+    const now = Date.now();
+    const even = emulator.createGuild({ name: "even", id: at(now - (now % 2)) });
+    const odd = emulator.createGuild({ name: "odd", id: at(now - (now % 2) + 1) });
+    expect(shardOf(even.id, 2)).not.toBe(shardOf(odd.id, 2));
+    const [zero, one] = shardOf(even.id, 2) === 0 ? [even, odd] : [odd, even];
+    const a = createTestClient(emulator, { shards: [0], shardCount: 2 });
+    const b = createTestClient(emulator, { shards: [1], shardCount: 2 });
+    clients.push(a, b);
+    await Promise.all([loginTestClient(a, emulator), loginTestClient(b, emulator)]);
+    expect([...a.guilds.cache.keys()]).toEqual([zero.id]);
+    expect([...b.guilds.cache.keys()]).toEqual([one.id]);
+
+    // Guild events go only to the owning shard.
+    const channel = emulator.createChannel(one.id, { name: "shard-one" });
+    const member = emulator.createMember(one.id, { username: "u" });
+    let aSaw = 0;
+    a.on("messageCreate", () => aSaw++);
+    const bSaw = nextEvent<[Message]>(b, "messageCreate");
+    emulator.postMessage(channel.id, member.id, "for shard one");
+    expect((await bSaw)[0].guildId).toBe(one.id);
+    expect(aSaw).toBe(0);
+    const deleted = nextEvent<[Guild]>(b, "guildDelete");
+    emulator.removeGuild(one.id);
+    expect((await deleted)[0].id).toBe(one.id);
+  });
+
+  it("a wrong token fails login with TokenInvalid and leaves nothing running", async () => {
+    emulator = await startDiscordEmulator();
+    const client = createTestClient(emulator);
+    clients.push(client);
+    await expect(client.login("not-the-token")).rejects.toThrow(/invalid token/i);
+  });
+});
