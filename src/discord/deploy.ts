@@ -4,7 +4,7 @@ import { type REST, type RESTPostAPIApplicationCommandsJSONBody, Routes } from "
  * The parts of a command definition Discord keeps, in a stable form, so "changed?" ignores key order
  * and the fields Discord adds (ids, versions).
  */
-function comparable(command: Record<string, unknown>): string {
+export function comparable(command: Record<string, unknown>): string {
   const keep = ["name", "type", "description", "options", "default_member_permissions", "contexts", "nsfw"];
   const normalize = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(normalize);
@@ -12,10 +12,9 @@ function comparable(command: Record<string, unknown>): string {
       return Object.fromEntries(
         Object.entries(value as Record<string, unknown>)
           .filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0))
-          .filter(
-            ([k, v]) =>
-              !(k === "required" && v === false) && k !== "description_localizations" && k !== "name_localizations",
-          )
+          // Discord fills in defaults (required: false, nsfw: false); they are not differences.
+          .filter(([k, v]) => !((k === "required" || k === "nsfw") && v === false))
+          .filter(([k]) => k !== "description_localizations" && k !== "name_localizations")
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([k, v]) => [k, normalize(v)]),
       );
