@@ -22,6 +22,30 @@ async function redisConnections(name: string): Promise<number> {
   }
 }
 
+/** Makes the server drop every connection of the store, as a restart or a network blip would. */
+async function dropConnections(backendName: string, name: string): Promise<number> {
+  if (backendName === "redis") {
+    const admin = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false } });
+    admin.on("error", () => {});
+    await admin.connect();
+    try {
+      const list = String(await admin.sendCommand(["CLIENT", "LIST"]));
+      let killed = 0;
+      for (const line of list.split("\n").filter((l) => l.includes(` name=${name} `))) {
+        const id = /\bid=(\d+)/.exec(line)?.[1];
+        if (id) killed += Number(await admin.sendCommand(["CLIENT", "KILL", "ID", id]));
+      }
+      return killed;
+    } finally {
+      await admin.close();
+    }
+  }
+  const rows = await withPostgres((query) =>
+    query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${name}'`),
+  );
+  return rows.length;
+}
+
 async function postgresConnections(name: string): Promise<number> {
   const rows = await withPostgres((query) =>
     query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '${name}'`),
@@ -84,5 +108,31 @@ describe.each(backends.filter((b) => b.name !== "memory"))("connections on $name
     }
     await store.close();
     expect(await eventually(count)).toBe(0);
+  });
+
+  // A SQLite file has no server to drop the connection.
+  if (backend.name === "sqlite") return;
+  it("keeps working after the server drops its connections", async () => {
+    const name = `${clientName}-drop`;
+    const store = await backend.open({ clientName: name });
+    try {
+      const c = store.collection<string>("survivor");
+      await c.set("before", "1");
+      expect(await dropConnections(backend.name, name)).toBeGreaterThanOrEqual(1);
+      await sleep(100);
+      // The first call after the drop may fail with a clear StoreError; the store must then recover on its own.
+      let recovered = false;
+      for (let i = 0; i < 40 && !recovered; i++) {
+        recovered = await c.set("after", "2").then(
+          () => true,
+          () => false,
+        );
+        if (!recovered) await sleep(100);
+      }
+      expect(recovered).toBe(true);
+      expect(await c.getMany(["before", "after"])).toEqual(["1", "2"]);
+    } finally {
+      await store.close();
+    }
   });
 });
