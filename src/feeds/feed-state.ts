@@ -133,31 +133,29 @@ export function updateSeen(
   present: Iterable<string>,
   now: number,
 ): SeenItems | null {
-  const keys: Record<string, number> = previous && previous.url === url ? { ...previous.keys } : {};
-  let changed = !previous || previous.url !== url;
+  const sameFeed = previous !== undefined && previous.url === url;
+  const keys = new Map<string, number>(sameFeed ? Object.entries(previous.keys) : []);
+  let changed = !sameFeed;
   // Refreshing a timestamp matters only for expiry, so once a day is enough.
   const refreshBefore = now - 86_400_000;
   for (const key of present) {
-    const last = keys[key];
+    const last = keys.get(key);
     if (last === undefined || last < refreshBefore) {
-      keys[key] = now;
+      keys.set(key, now);
       changed = true;
     }
   }
   const expireBefore = now - SEEN_TTL_MS;
-  for (const [key, last] of Object.entries(keys)) {
+  for (const [key, last] of keys) {
     if (last < expireBefore) {
-      delete keys[key];
+      keys.delete(key);
       changed = true;
     }
   }
-  const entries = Object.entries(keys);
-  if (entries.length > SEEN_MAX_KEYS) {
-    entries.sort((a, b) => b[1] - a[1]);
-    changed = true;
-    return { url, keys: Object.fromEntries(entries.slice(0, SEEN_MAX_KEYS)) };
-  }
-  return changed ? { url, keys } : null;
+  if (!changed) return null;
+  let entries = [...keys];
+  if (entries.length > SEEN_MAX_KEYS) entries = entries.sort((a, b) => b[1] - a[1]).slice(0, SEEN_MAX_KEYS);
+  return { url, keys: Object.fromEntries(entries) };
 }
 
 /** Where feed state lives in the Store. */

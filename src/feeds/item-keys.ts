@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { canonicalUrl } from "./canonical-url.js";
 import type { FeedItem } from "./parse.js";
 import { collapseWhitespace } from "./text.js";
 
 function shortHash(text: string): string {
-  return createHash("sha1").update(text).digest("base64url").slice(0, 16);
+  return hash("sha1", text, "base64url").slice(0, 16);
 }
 
 /**

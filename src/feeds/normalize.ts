@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { TopicMatcher } from "../topics/rules.js";
 import type { Article } from "./article.js";
 import { absoluteHttpUrl, canonicalUrl, stripWww } from "./canonical-url.js";
@@ -24,7 +24,7 @@ export interface FeedContext {
 
 /** A short, stable id for a canonical URL: the same article from two feeds gets the same id. */
 export function articleId(url: string): string {
-  return createHash("sha256").update(url).digest("base64url").slice(0, 16);
+  return hash("sha256", url, "base64url").slice(0, 16);
 }
 
 /** The outlet name shown on posts: configured name, else the feed's own title, else its host. */
@@ -62,18 +62,20 @@ export function normalizeItem(item: FeedItem, ctx: FeedContext): Article | null 
   const url = itemUrl(item, ctx.feedUrl);
   if (url === null) return null;
 
-  const description = htmlToText(item.description);
-  const content = item.content ? htmlToText(item.content) : { text: "", firstImage: null };
-  const bodyText = description.text || content.text;
-  const excerpt = truncateAtWord(bodyText, EXCERPT_MAX);
-  const title = htmlToText(item.title).text || truncateAtWord(bodyText, 120) || url;
-
   let image: string | null = null;
   for (const candidate of item.images) {
     if (!looksLikeImage(candidate)) continue;
     image = absoluteHttpUrl(candidate.url, ctx.feedUrl);
     if (image) break;
   }
+  // Enough text for the excerpt (with room for collapsed whitespace), and the first <img> only when needed.
+  const textOptions = { maxText: EXCERPT_MAX + 150, wantImage: image === null };
+  const description = htmlToText(item.description, textOptions);
+  const needContent = item.content && (description.text === "" || (image === null && description.firstImage === null));
+  const content = needContent ? htmlToText(item.content, textOptions) : { text: "", firstImage: null };
+  const bodyText = description.text || content.text;
+  const excerpt = truncateAtWord(bodyText, EXCERPT_MAX);
+  const title = htmlToText(item.title).text || truncateAtWord(bodyText, 120) || url;
   image ??= absoluteHttpUrl(content.firstImage ?? description.firstImage, ctx.feedUrl);
 
   let published: Date | null = null;

@@ -27,6 +27,10 @@ import { type ParsedFeed, parseFeed } from "./parse.js";
 
 export type PollSettings = Settings["poll"];
 
+/** ISO 8601 UTC strings sort chronologically as plain strings (no locale rules needed). */
+const byPublishedAt = (a: Article, b: Article) =>
+  a.publishedAt < b.publishedAt ? -1 : a.publishedAt > b.publishedAt ? 1 : 0;
+
 export type FeedOutcome = "new_items" | "no_new_items" | "seeded" | "not_modified" | "failed" | "skipped";
 
 export interface FeedPollResult {
@@ -101,7 +105,7 @@ export class Poller {
       .filter(({ feed, health }) => isDue(health, startedAt) || (health !== undefined && health.url !== feed.url));
     const results = await Promise.all(due.map(({ feed, health }) => this.pollFeedSafely(feed, health)));
     const articles = results.flatMap((r) => r.articles);
-    articles.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
+    articles.sort(byPublishedAt);
     const finishedAt = this.now();
     const count = (o: FeedOutcome) => results.filter((r) => r.outcome === o).length;
     this.log.info(
@@ -269,7 +273,7 @@ export class Poller {
     let articles = candidates
       .map((item) => normalizeItem(item, context))
       .filter((a): a is Article => a !== null && Date.parse(a.publishedAt) >= oldest);
-    articles.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
+    articles.sort(byPublishedAt);
     if (firstPoll) articles = articles.slice(Math.max(0, articles.length - settings.backfill));
     const outcome: FeedOutcome = firstPoll ? "seeded" : articles.length > 0 ? "new_items" : "no_new_items";
     return { articles, outcome, presentKeys };

@@ -1,3 +1,4 @@
+import { decodeHTML } from "entities";
 import { Parser } from "htmlparser2";
 
 /** Elements whose content is never text a reader sees. */
@@ -50,10 +51,13 @@ export interface HtmlText {
 }
 
 // Zero-width characters and controls other than whitespace only make matching and display worse.
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200d\u2060\ufeff]/g;
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200d\u2060\ufeff]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, "g");
 
 export function collapseWhitespace(text: string): string {
-  return text.replace(INVISIBLE, "").replace(/\s+/g, " ").trim();
+  // The test is a cheap scan; the replace (a new string) is rarely needed.
+  const visible = INVISIBLE.test(text) ? text.replace(INVISIBLE_ALL, "") : text;
+  return visible.replace(/\s+/g, " ").trim();
 }
 
 /** 1×1 images are analytics beacons, not illustrations. */
@@ -61,12 +65,28 @@ function isTrackingPixel(attribs: Record<string, string>): boolean {
   return attribs.width === "1" || attribs.height === "1" || attribs.width === "0" || attribs.height === "0";
 }
 
+export interface HtmlTextOptions {
+  /**
+   * Stop once this much text is collected (and an image found, when `wantImage`): an excerpt needs
+   * only its first 300 characters, and long articles are the common case.
+   */
+  maxText?: number;
+  /** Keep scanning past maxText for the first image (when the item has no media image). */
+  wantImage?: boolean;
+}
+
+/** Markup is fed in slices so a long body can be abandoned as soon as enough text is collected. */
+const SLICE = 512;
+
 /** HTML (or plain text that may contain entities) → plain text, plus the first image it shows. */
-export function htmlToText(html: string | null | undefined): HtmlText {
+export function htmlToText(html: string | null | undefined, options: HtmlTextOptions = {}): HtmlText {
   if (!html) return { text: "", firstImage: null };
-  // Fast path: most titles contain neither tags nor entities.
-  if (!html.includes("<") && !html.includes("&")) return { text: collapseWhitespace(html), firstImage: null };
+  // Fast path: most titles contain no tags; entities alone need no parser.
+  if (!html.includes("<"))
+    return { text: collapseWhitespace(html.includes("&") ? decodeHTML(html) : html), firstImage: null };
+  const maxText = options.maxText ?? Number.POSITIVE_INFINITY;
   const parts: string[] = [];
+  let length = 0;
   let hiddenDepth = 0;
   let firstImage: string | null = null;
   const parser = new Parser(
@@ -84,12 +104,18 @@ export function htmlToText(html: string | null | undefined): HtmlText {
         else if (BLOCK.has(name)) parts.push(" ");
       },
       ontext(text) {
-        if (hiddenDepth === 0) parts.push(text);
+        if (hiddenDepth === 0 && length <= maxText) {
+          parts.push(text);
+          length += text.length;
+        }
       },
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
-  parser.write(html);
+  for (let at = 0; at < html.length; at += SLICE) {
+    parser.write(html.slice(at, at + SLICE));
+    if (length > maxText && (firstImage !== null || !options.wantImage)) break;
+  }
   parser.end();
   return { text: collapseWhitespace(parts.join("")), firstImage };
 }
