@@ -113,8 +113,11 @@ export class App {
       log: log.child({ stage: "publish" }),
       now: () => now().getTime(),
       onOutcome: (outcome, d) => options.onDelivery?.(outcome, d),
-      retryBaseMs: options.deliveryRetry?.baseMs,
-      retryMaxMs: options.deliveryRetry?.maxMs,
+      concurrency: config.settings.publish.concurrency,
+      leaseMs: config.settings.publish.claimLease,
+      maxAttempts: config.settings.publish.maxAttempts,
+      retryBaseMs: options.deliveryRetry?.baseMs ?? config.settings.publish.retryBase,
+      retryMaxMs: options.deliveryRetry?.maxMs ?? config.settings.publish.retryMax,
     });
     const fanout = new Fanout({
       subscriptions,

@@ -105,6 +105,21 @@ export const settingsSchema = z.object({
       maxPostAge: duration.prefault("24h"),
     })
     .prefault({}),
+  publish: z
+    .object({
+      /** Deliveries sent at once; Discord's rate limits still pace them. */
+      concurrency: z.number().int().min(1).max(256).default(32),
+      /**
+       * How long a worker holds a delivery it claimed. A crashed worker's deliveries wait this long;
+       * a slow one overtaken by another is still posted once, thanks to Discord's message nonce.
+       */
+      claimLease: duration.prefault("30s"),
+      retryBase: duration.prefault("5s"),
+      retryMax: duration.prefault("30m"),
+      /** Transient failures before a delivery is given up and set aside. */
+      maxAttempts: z.number().int().min(1).default(12),
+    })
+    .prefault({}),
   discord: z
     .object({
       relatedEmoji: z.string().min(1).default("🔗"),
