@@ -1,7 +1,6 @@
 import type Keyv from "keyv";
 import type { Logger } from "../log.js";
 import type { Backend } from "./backend.js";
-import { describeError } from "./describe-error.js";
 import { type Collection, StoreError } from "./store.js";
 
 /** The SQL adapters store keys in VARCHAR(255); the limit holds on every backend so data can move between them. */
@@ -12,6 +11,8 @@ export interface CollectionOwner {
   readonly displayUrl: string;
   /** Throws a StoreError once the store is closed. */
   assertOpen(): void;
+  /** A driver error as one line, with the store's password masked. */
+  describe(err: unknown): string;
 }
 
 type Envelope<T> = { value: T; expires?: number | undefined };
@@ -105,6 +106,7 @@ export class KeyvCollection<T> implements Collection<T> {
     return (await deserialize<T>(raw)) as Envelope<T> | undefined;
   }
 
+  /** Every operation starts here, so a closed store or a bad key fails before anything is sent. */
   private checkKey(key: string): void {
     this.store.assertOpen();
     if (typeof key !== "string") {
@@ -144,7 +146,7 @@ export class KeyvCollection<T> implements Collection<T> {
       if (err instanceof StoreError) throw err;
       const target = key === undefined ? this.name : `${this.name}/${key}`;
       throw new StoreError(
-        `cannot ${operation} ${target} in the store at ${this.store.displayUrl}: ${describeError(err)}`,
+        `cannot ${operation} ${target} in the store at ${this.store.displayUrl}: ${this.store.describe(err)}`,
         {
           cause: err,
         },

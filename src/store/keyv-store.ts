@@ -24,7 +24,7 @@ export class KeyvStore implements Store {
   private closed = false;
 
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly backend: Backend,
     options: { prefix: string; logger: Logger; purgeIntervalMs: number },
   ) {
@@ -63,7 +63,7 @@ export class KeyvStore implements Store {
     try {
       await this.backend.ping();
     } catch (err) {
-      throw new StoreError(`cannot reach the store at ${this.displayUrl}: ${describeError(err)}`, { cause: err });
+      throw new StoreError(`cannot reach the store at ${this.displayUrl}: ${this.describe(err)}`, { cause: err });
     }
     if (!this.purgedOnce && this.purgeIntervalMs > 0) this.purgeInBackground();
   }
@@ -84,10 +84,15 @@ export class KeyvStore implements Store {
       .then((n) => {
         if (n > 0) this.logger.debug({ purged: n }, "purged expired store entries");
       })
-      .catch((err: unknown) => this.logger.warn({ err: describeError(err) }, "could not purge expired store entries"))
+      .catch((err: unknown) => this.logger.warn({ err: this.describe(err) }, "could not purge expired store entries"))
       .finally(() => {
         this.purging = undefined;
       });
+  }
+
+  /** A driver error as one line, with this store's password masked. */
+  describe(err: unknown): string {
+    return describeError(err, this.url);
   }
 
   /** @internal for collections */
@@ -134,7 +139,7 @@ export async function openStore(url: string, options: StoreOptions = {}): Promis
     backend = await createBackend(scheme, url, resolved);
   } catch (err) {
     if (err instanceof StoreError) throw err;
-    throw new StoreError(`cannot open the store at ${displayUrl}: ${describeError(err)}`, { cause: err });
+    throw new StoreError(`cannot open the store at ${displayUrl}: ${describeError(err, url)}`, { cause: err });
   }
   return new KeyvStore(url, backend, resolved);
 }
