@@ -5,9 +5,8 @@ import { ConfigError } from "../config/load.js";
 import type { FeedConfig, Settings, TopicConfig } from "../config/schema.js";
 import { type Logger, silentLogger } from "../log.js";
 import type { Store } from "../store/store.js";
-import { compileTopicRules, type TopicMatcher } from "../topics/rules.js";
+import type { TopicMatcher } from "../topics/rules.js";
 import type { Article } from "./article.js";
-import { decodeFeedBody } from "./decode.js";
 import { type FeedError, toFeedError } from "./errors.js";
 import {
   type FeedHealth,
@@ -20,10 +19,9 @@ import {
   updateSeen,
 } from "./feed-state.js";
 import { createHttpAgent, fetchFeed } from "./http.js";
-import { itemKeys } from "./item-keys.js";
 import { FetchLimiter } from "./limits.js";
-import { normalizeItem, providerName } from "./normalize.js";
-import { type ParsedFeed, parseFeed } from "./parse.js";
+import { defaultParseWorkers, ParsePool } from "./parse-pool.js";
+import type { ProcessedFeed } from "./process-feed.js";
 
 export type PollSettings = Settings["poll"];
 
@@ -59,10 +57,14 @@ export interface PollerOptions {
   logger?: Logger;
   /** Receives each feed's new articles before they are recorded as seen (at-least-once delivery). */
   onArticles?: (articles: Article[], feed: FeedConfig) => void | Promise<void>;
+  /** Observes every finished cycle (metrics, health). */
+  onCycle?: (result: CycleResult) => void;
   now?: () => Date;
   random?: () => number;
   /** Connection pool; by default one is created (and closed by close()). */
   dispatcher?: Dispatcher;
+  /** Worker threads for parsing; default: one per spare core (0 when running from TypeScript sources). */
+  parseWorkers?: number;
 }
 
 /**
@@ -73,7 +75,7 @@ export interface PollerOptions {
 export class Poller {
   private readonly state: FeedStateStore;
   private readonly limiter: FetchLimiter;
-  private readonly topics: TopicMatcher;
+  private readonly pool: ParsePool;
   private readonly log: Logger;
   private readonly now: () => Date;
   private readonly random: () => number;
@@ -85,7 +87,7 @@ export class Poller {
   constructor(private readonly options: PollerOptions) {
     this.state = new FeedStateStore(options.store);
     this.limiter = new FetchLimiter(options.settings.concurrency, options.settings.perHost);
-    this.topics = "tag" in options.topics ? options.topics : compileTopicRules(options.topics);
+    this.pool = new ParsePool(options.parseWorkers ?? defaultParseWorkers(), options.topics);
     this.log = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
@@ -119,13 +121,15 @@ export class Poller {
       },
       "poll cycle finished",
     );
-    return {
+    const result: CycleResult = {
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       polled: due.length,
       articles,
       results,
     };
+    this.options.onCycle?.(result);
+    return result;
   }
 
   /** Runs cycles on the configured cron schedule; a cycle still running when the next tick comes is not doubled. */
@@ -154,6 +158,7 @@ export class Poller {
   async close(): Promise<void> {
     await this.task?.destroy();
     this.task = null;
+    await this.pool.close();
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
@@ -184,8 +189,8 @@ export class Poller {
     const now = this.now();
     // A feed whose URL changed in config starts afresh (no validators, first-poll seeding again).
     let health = previous && previous.url === feed.url ? previous : newHealth(feed.id, feed.url, now);
-    let parsed: ParsedFeed;
-    let baseUrl = feed.url;
+    let processed: ProcessedFeed;
+    let seen: SeenItems | undefined;
     try {
       const response = await this.limiter.run(feed.url, () =>
         fetchFeed(feed.url, {
@@ -202,14 +207,26 @@ export class Poller {
         await this.state.health.set(feed.id, health);
         return { feedId: feed.id, outcome: "not_modified", articles: [], health };
       }
-      baseUrl = response.url;
-      parsed = await parseFeed(decodeFeedBody(response.body, response.contentType));
+      seen = await this.state.seen.get(feed.id);
+      const firstPoll = !seen || seen.url !== feed.url;
+      processed = await this.pool.run({
+        body: response.body,
+        contentType: response.contentType,
+        feedId: feed.id,
+        baseUrl: response.url,
+        ...(feed.provider === undefined ? {} : { configuredProvider: feed.provider }),
+        quality: feed.quality,
+        defaultTopics: feed.topics,
+        known: firstPoll || !seen ? null : Object.keys(seen.keys),
+        normalize: !firstPoll || settings.backfill > 0,
+        nowMs: now.getTime(),
+      });
       health = recordSuccess(health, {
         now,
         intervalMs: feed.interval ?? settings.interval,
         etag: response.etag,
         lastModified: response.lastModified,
-        title: parsed.title,
+        title: processed.title,
       });
     } catch (err) {
       const error = toFeedError(err);
@@ -233,49 +250,24 @@ export class Poller {
       return { feedId: feed.id, outcome: "failed", articles: [], error, health };
     }
 
-    const seen = await this.state.seen.get(feed.id);
-    const { articles, outcome, presentKeys } = this.newArticles(feed, parsed, baseUrl, seen, now);
+    const firstPoll = !seen || seen.url !== feed.url;
+    const articles = this.selectNew(processed.fresh, firstPoll, now);
     if (articles.length > 0) await this.options.onArticles?.(articles, feed);
     // Recorded only after delivery: a crash in between re-emits (the story stage dedups by id) rather than loses.
-    const nextSeen = updateSeen(seen, feed.url, presentKeys, now.getTime());
+    const nextSeen = updateSeen(seen, feed.url, processed.presentKeys, now.getTime());
     if (nextSeen) await this.state.seen.set(feed.id, nextSeen);
     await this.state.health.set(feed.id, health);
     if (articles.length > 0) this.log.debug({ feed: feed.id, articles: articles.length }, "new articles");
+    const outcome: FeedOutcome = firstPoll ? "seeded" : articles.length > 0 ? "new_items" : "no_new_items";
     return { feedId: feed.id, outcome, articles, health };
   }
 
-  /** Which items are new, as Articles, oldest first; and every key present in the document. */
-  private newArticles(feed: FeedConfig, parsed: ParsedFeed, baseUrl: string, seen: SeenItems | undefined, now: Date) {
+  /** New items worth emitting, oldest first: not older than maxItemAge; on a first poll only the newest `backfill`. */
+  private selectNew(fresh: Article[], firstPoll: boolean, now: Date): Article[] {
     const settings = this.options.settings;
-    const firstPoll = !seen || seen.url !== feed.url;
-    const known = firstPoll ? new Set<string>() : new Set(Object.keys(seen.keys));
-    const presentKeys = new Set<string>();
-    const fresh = [];
-    for (const item of parsed.items) {
-      const keys = itemKeys(item, baseUrl);
-      if (keys.length === 0) continue;
-      // Known by any key: survives rewritten guids, links, dates or descriptions; also drops in-feed duplicates.
-      const isKnown = keys.some((k) => known.has(k) || presentKeys.has(k));
-      for (const k of keys) presentKeys.add(k);
-      if (!isKnown) fresh.push(item);
-    }
-    const context = {
-      feedId: feed.id,
-      feedUrl: baseUrl,
-      providerName: providerName(feed.provider, parsed.title, baseUrl),
-      quality: feed.quality,
-      defaultTopics: feed.topics,
-      topics: this.topics,
-      now,
-    };
     const oldest = now.getTime() - settings.maxItemAge;
-    const candidates = firstPoll && settings.backfill === 0 ? [] : fresh;
-    let articles = candidates
-      .map((item) => normalizeItem(item, context))
-      .filter((a): a is Article => a !== null && Date.parse(a.publishedAt) >= oldest);
-    articles.sort(byPublishedAt);
-    if (firstPoll) articles = articles.slice(Math.max(0, articles.length - settings.backfill));
-    const outcome: FeedOutcome = firstPoll ? "seeded" : articles.length > 0 ? "new_items" : "no_new_items";
-    return { articles, outcome, presentKeys };
+    if (firstPoll && settings.backfill === 0) return [];
+    const articles = fresh.filter((a) => Date.parse(a.publishedAt) >= oldest).sort(byPublishedAt);
+    return firstPoll ? articles.slice(Math.max(0, articles.length - settings.backfill)) : articles;
   }
 }
