@@ -42,6 +42,8 @@ export interface EmulatorOptions {
   globalRateLimit?: number;
   /** Message creation per channel (Discord: 5 per 5 s). */
   messageRateLimit?: RouteLimit;
+  /** Bucket for routes without a specific one (default 50 per second). */
+  defaultRouteLimit?: RouteLimit;
   /** Overrides per route, keyed `"METHOD /route/template"`, e.g. `"PUT /channels/:channel_id/…/@me"`. */
   routeLimits?: Record<string, RouteLimit>;
   /** What /gateway/bot recommends (default 1). */
@@ -140,7 +142,9 @@ export class DiscordEmulator {
       limiter: new RateLimiter({
         globalPerSecond: options.globalRateLimit ?? 50,
         limitFor: (method, route) =>
-          route.startsWith("/interactions/") ? null : (routeLimits[`${method} ${route}`] ?? DEFAULT_LIMIT),
+          route.startsWith("/interactions/")
+            ? null
+            : (routeLimits[`${method} ${route}`] ?? options.defaultRouteLimit ?? DEFAULT_LIMIT),
       }),
       faults: this.#faults,
       stats: this.#stats,
