@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import cron, { type ScheduledTask } from "node-cron";
+import cron, { type RunCoordinator, type ScheduledTask } from "node-cron";
 import type { Dispatcher } from "undici";
 import { ConfigError } from "../config/load.js";
 import type { FeedConfig, Settings, TopicConfig } from "../config/schema.js";
@@ -132,8 +132,13 @@ export class Poller {
     return result;
   }
 
-  /** Runs cycles on the configured cron schedule; a cycle still running when the next tick comes is not doubled. */
-  start(): ScheduledTask {
+  /**
+   * Runs cycles on the configured cron schedule; a cycle still running when the next tick comes is not doubled.
+   * With `distributed`, each tick runs only where `runCoordinator` elects it (one process of a fleet).
+   */
+  start(
+    options: { distributed?: boolean; runCoordinator?: RunCoordinator; distributedLease?: number } = {},
+  ): ScheduledTask {
     const schedule = this.options.settings.schedule;
     if (!cron.validate(schedule)) {
       throw new ConfigError([
@@ -150,7 +155,7 @@ export class Poller {
           this.log.error({ err }, "poll cycle failed");
         }
       },
-      { noOverlap: true, name: "newsdesk-poll" },
+      { noOverlap: true, name: "newsdesk-poll", ...options },
     );
     return this.task;
   }
