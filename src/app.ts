@@ -1,5 +1,5 @@
 import type { ClientOptions } from "discord.js";
-import { Events } from "discord.js";
+import { Events, Status } from "discord.js";
 import type { Dispatcher } from "undici";
 import { commandDefinitions, messageMenuCommands, slashCommands } from "../commands/index.js";
 import type { Env } from "./config/env.js";
@@ -14,6 +14,8 @@ import type { Article } from "./feeds/article.js";
 import { FeedStateStore } from "./feeds/feed-state.js";
 import { type CycleResult, Poller } from "./feeds/poller.js";
 import type { Logger } from "./log.js";
+import type { HealthReport } from "./ops/http.js";
+import { Metrics } from "./ops/metrics.js";
 import { Deliverer, type DeliveryOutcome } from "./publish/deliverer.js";
 import { Fanout } from "./publish/fanout.js";
 import { Outbox } from "./publish/outbox.js";
@@ -66,6 +68,9 @@ export class App {
     readonly deliverer: Deliverer,
     readonly poller: Poller,
     readonly fanout: Fanout,
+    readonly metrics: Metrics,
+    /** For /healthz. */
+    readonly health: () => Promise<HealthReport>,
   ) {}
 
   static async start(options: AppOptions): Promise<App> {
@@ -85,6 +90,7 @@ export class App {
     const subscriptions = new Subscriptions(store, now);
     const posts = new PostRecords(store);
     const outbox = new Outbox(store, () => now().getTime());
+    const metrics = new Metrics(() => outbox.depth());
     const client = createDiscordClient({
       apiUrl: options.env.DISCORD_API_URL,
       shards: options.env.SHARD_IDS,
@@ -112,7 +118,10 @@ export class App {
       editDebounceMs: config.settings.discord.editDebounce,
       log: log.child({ stage: "publish" }),
       now: () => now().getTime(),
-      onOutcome: (outcome, d) => options.onDelivery?.(outcome, d),
+      onOutcome: (outcome, d) => {
+        metrics.delivery(outcome);
+        options.onDelivery?.(outcome, d);
+      },
       concurrency: config.settings.publish.concurrency,
       leaseMs: config.settings.publish.claimLease,
       maxAttempts: config.settings.publish.maxAttempts,
@@ -130,6 +139,7 @@ export class App {
     });
 
     let app: App | undefined;
+    let lastPollAt: string | null = null;
     const poller = new Poller({
       store,
       feeds: config.feeds,
@@ -139,8 +149,31 @@ export class App {
       now,
       dispatcher: options.dispatcher,
       onArticles: (articles) => app?.ingest(articles),
+      onCycle: (result) => {
+        metrics.cycle(result);
+        lastPollAt = result.finishedAt;
+      },
     });
-    app = new App(options, client, stories, subscriptions, posts, outbox, deliverer, poller, fanout);
+    app = new App(
+      options,
+      client,
+      stories,
+      subscriptions,
+      posts,
+      outbox,
+      deliverer,
+      poller,
+      fanout,
+      metrics,
+      async () => {
+        const store = await options.store.ping().then(
+          () => true,
+          () => false,
+        );
+        return { gateway: client.isReady() && client.ws.status === Status.Ready, store, lastPollAt };
+      },
+    );
+    client.rest.on("rateLimited", (info) => metrics.rateLimited(info.global));
 
     const related = new RelatedCoverage({
       rest: client.rest,
@@ -206,6 +239,7 @@ export class App {
     const run = this.pipeline.then(async () => {
       const events = await this.stories.ingest(articles);
       if (events.length === 0) return;
+      this.metrics.storyEvents(events);
       this.options.onStoryEvents?.(events);
       await this.fanout.handle(events);
       this.deliverer.kick();

@@ -8,6 +8,7 @@ import { App } from "./app.js";
 import { loadEnv } from "./config/env.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { createLogger } from "./log.js";
+import { type OpsServer, startOpsServer } from "./ops/http.js";
 import { openStore } from "./store/keyv-store.js";
 import { StoreError } from "./store/store.js";
 
@@ -65,6 +66,16 @@ async function main(): Promise<void> {
     fail(`could not start: ${(err as Error).message}`, 1);
   }
   log.info({ feeds: config.feeds.length, topics: config.topics.length, store: store.displayUrl }, "newsdesk running");
+  let ops: OpsServer | null = null;
+  if (env.HTTP_PORT !== undefined) {
+    const running = app;
+    ops = await startOpsServer({ port: env.HTTP_PORT, metrics: running.metrics, health: running.health, log }).catch(
+      (err) => {
+        log.error({ err, port: env.HTTP_PORT }, "could not serve /healthz and /metrics; running without them");
+        return null;
+      },
+    );
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -80,6 +91,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     timer.unref();
     try {
+      await ops?.close();
       await app.stop();
       await store.close();
       log.info("stopped");
