@@ -106,6 +106,38 @@ describe("slash commands", () => {
     expect([...fetched.values()].map((m) => m.content)).toEqual(["and everyone"]);
   });
 
+  it("reply withResponse, fetchReply (GET @original) and deleteReply (DELETE @original)", async () => {
+    let responseMessageId: string | undefined;
+    let fetchedContent: string | undefined;
+    onCommand(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      const response = await i.reply({ content: "soon gone", withResponse: true });
+      responseMessageId = response.resource?.message?.id;
+      fetchedContent = (await i.fetchReply()).content;
+      await i.deleteReply();
+    });
+    const handle = fx.emulator.runCommand("ping", { channelId: fx.channel.id, userId: fx.member.id });
+    const reply = await handle.response();
+    await fx.emulator.waitForRequest((r) => r.method === "DELETE" && r.path.endsWith("/messages/@original"));
+    expect(responseMessageId).toBe(reply.id);
+    expect(fetchedContent).toBe("soon gone");
+    expect(fx.emulator.messages(fx.channel.id)).toEqual([]);
+    expect(fx.emulator.message(reply.id)?.deleted).toBe(true);
+  });
+
+  it("after a defer, the first follow-up fills in the deferred message instead of adding one", async () => {
+    onCommand(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.deferReply();
+      await i.followUp("first");
+      await i.followUp("second");
+    });
+    const handle = fx.emulator.runCommand("ping", { channelId: fx.channel.id, userId: fx.member.id });
+    expect((await handle.response()).content).toBe("first");
+    await fx.emulator.waitForMessage(fx.channel.id, (m) => m.content === "second");
+    expect(fx.emulator.messages(fx.channel.id).map((m) => m.content)).toEqual(["first", "second"]);
+  });
+
   it("autocomplete returns the bot's choices", async () => {
     onCommand(async (i) => {
       if (!i.isAutocomplete()) return;

@@ -165,6 +165,14 @@ describe("channel messages", () => {
     expect((await apiError(starter.startThread({ name: "again" }))).code).toBe(160004);
   });
 
+  it("starts a thread without a message (private by default, public on request)", async () => {
+    const thread = await channel.threads.create({ name: "Weekly digest", type: 11 });
+    expect(thread.type).toBe(11);
+    expect(thread.parentId).toBe(fx.channel.id);
+    await thread.send("digest");
+    expect(fx.emulator.messages(thread.id)).toHaveLength(1);
+  });
+
   it("needs Create Public Threads to start a thread", async () => {
     const starter = await channel.send("Story");
     fx.emulator.setBotChannelPermissions(fx.channel.id, { deny: PermissionFlagsBits.CreatePublicThreads });

@@ -79,6 +79,17 @@ describe("rate limits and server errors", () => {
     expect(fx.emulator.messages(fx.channel.id)).toHaveLength(1);
   });
 
+  it("a global storm for a duration holds every route back; discord.js waits and the request lands", async () => {
+    fx = await startFixture();
+    fx.emulator.rateLimitStorm({ durationMs: 100, global: true, retryAfterMs: 120 });
+    const channel = fx.client.channels.cache.get(fx.channel.id) as TextChannel;
+    await channel.send("after");
+    const limited = fx.emulator.requests.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(1);
+    expect(limited[0]!.response).toMatchObject({ global: true });
+    expect(fx.emulator.messages(fx.channel.id)).toHaveLength(1);
+  });
+
   it("5xx answers are retried; past discord.js's retries the error surfaces and nothing was posted", async () => {
     fx = await startFixture();
     const channel = fx.client.channels.cache.get(fx.channel.id) as TextChannel;

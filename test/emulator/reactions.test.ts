@@ -64,6 +64,16 @@ describe("reactions", () => {
     ).toBe(true);
   });
 
+  it("lists who reacted, in id order", async () => {
+    const sent = await channel.send("Story");
+    const other = fx.emulator.createMember(fx.guild.id, { username: "second" });
+    fx.emulator.addReaction(fx.channel.id, sent.id, fx.member.id, "👍");
+    fx.emulator.addReaction(fx.channel.id, sent.id, other.id, "👍");
+    const fetched = await channel.messages.fetch({ message: sent.id, force: true });
+    const users = await fetched.reactions.cache.get("👍")!.users.fetch();
+    expect([...users.keys()]).toEqual([fx.member.id, other.id]);
+  });
+
   it("custom emojis must exist; unknown ones answer 10014", async () => {
     const sent = await channel.send("Story");
     const emoji = fx.emulator.createEmoji(fx.guild.id, "newsdesk");

@@ -68,7 +68,7 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
       index: index++,
       at: started,
       method,
-      path,
+      path: safeDecode(path),
       route: matched?.route.path ?? null,
       params: matched?.params ?? {},
       query: Object.fromEntries(url.searchParams),
@@ -189,6 +189,15 @@ async function decodeBody(
     return { body: typeof json === "string" ? JSON.parse(json) : {}, attachments };
   }
   return { body: JSON.parse(raw.toString("utf8")), attachments: [] };
+}
+
+/** Paths as a reader expects them in `requests` (`/messages/@original`, emoji as characters). */
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
