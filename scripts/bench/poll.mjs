@@ -143,7 +143,15 @@ let coldHeapMb = 0;
 for (let run = 0; run < 2; run++) {
   const store = await openStore(`sqlite://${path.join(dir, `state-${run}.sqlite`)}`);
   let clock = now;
-  const poller = new Poller({ store, feeds, topics: [], settings, logger: silentLogger, now: () => new Date(clock) });
+  const poller = new Poller({
+    store,
+    feeds,
+    topics: [],
+    settings,
+    logger: silentLogger,
+    now: () => new Date(clock),
+    ...(process.env.BENCH_PARSE_WORKERS ? { parseWorkers: Number(process.env.BENCH_PARSE_WORKERS) } : {}),
+  });
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   let t = performance.now();
