@@ -141,6 +141,15 @@ describe("gateway", () => {
     emulator.postMessage(channel.id, member.id, "for shard one");
     expect((await bSaw)[0].guildId).toBe(one.id);
     expect(aSaw).toBe(0);
+    // So do interactions: the command runs in shard one's guild and only client b sees it.
+    await b.application!.commands.set([{ name: "ping", description: "p" }]);
+    let aInteractions = 0;
+    a.on("interactionCreate", () => aInteractions++);
+    b.on("interactionCreate", (i) => void (i.isChatInputCommand() && i.reply("pong from b")));
+    const handle = emulator.runCommand("ping", { channelId: channel.id, userId: member.id });
+    expect((await handle.response()).content).toBe("pong from b");
+    expect(aInteractions).toBe(0);
+
     const deleted = nextEvent<[Guild]>(b, "guildDelete");
     emulator.removeGuild(one.id);
     expect((await deleted)[0].id).toBe(one.id);

@@ -212,6 +212,18 @@ describe("slash commands", () => {
     await vi.waitFor(() => expect(errors).toMatchObject([{ code: 50027, status: 401 }]));
   });
 
+  it("an invalid reply is a DiscordAPIError 50035 whose path starts at data", async () => {
+    const errors: unknown[] = [];
+    onCommand(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.reply({ embeds: [{ title: "t".repeat(300) }] }).catch((e) => errors.push(e));
+    });
+    fx.emulator.runCommand("ping", { channelId: fx.channel.id, userId: fx.member.id });
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    expect(errors[0]).toMatchObject({ code: 50035 });
+    expect((errors[0] as Error).message).toContain("data.embeds[0].title[BASE_TYPE_MAX_LENGTH]");
+  });
+
   it("refuses to run a command the bot never registered", () => {
     expect(() => fx.emulator.runCommand("unknown", { channelId: fx.channel.id, userId: fx.member.id })).toThrow(
       /not registered/,

@@ -367,7 +367,7 @@ function interactionCallback(ctx: RouteContext): RouteResult {
     commandType: record.commandType,
   };
   if (type === InteractionResponseType.ChannelMessageWithSource) {
-    const body = validateMessageBody(data ?? {}, { requireContent: true });
+    const body = underData(() => validateMessageBody(data ?? {}, { requireContent: true }));
     message = ctx.core.createMessage({
       channelId: record.channelId,
       authorId: ctx.core.world.botUser.id,
@@ -408,6 +408,18 @@ function interactionCallback(ctx: RouteContext): RouteResult {
     },
     resource: { type, ...(message ? { message: messageJson(ctx.core.world, message) } : {}) },
   });
+}
+
+/** A callback's message lives under `data`, and Discord's error paths say so (`data.embeds[0].title`). */
+function underData<T>(validate: () => T): T {
+  try {
+    return validate();
+  } catch (err) {
+    if (err instanceof DiscordHttpError && err.fieldErrors.length > 0) {
+      throw invalidFormBody(err.fieldErrors.map((f) => ({ ...f, path: ["data", ...f.path] })));
+    }
+    throw err;
+  }
 }
 
 function webhookInteraction(ctx: RouteContext): InteractionRecord {
