@@ -18,32 +18,44 @@ export type SharedAdapter = Pick<KeyvStoreAdapter, "get" | "set" | "delete" | "g
  * reads, by key, and between its read and that delete another process may have `add`ed a fresh value
  * there (a new lease), which the delete would then destroy. Expired rows are left to the purge, whose
  * DELETE re-checks the expiry in the same statement.
+ *
+ * `ready` runs before every operation: the backend's own connection step (connect Redis once, open the
+ * SQLite file, create the PostgreSQL table), so an operation fails with the driver's real reason rather
+ * than an adapter's generic one, and a database that was down at start-up gets its table when it returns.
  */
 export class CollectionAdapter {
   namespace: string | undefined;
 
-  constructor(private readonly shared: SharedAdapter) {}
+  constructor(
+    private readonly shared: SharedAdapter,
+    private readonly ready: () => Promise<unknown> = async () => {},
+  ) {}
 
   get opts(): unknown {
     return this.shared.opts;
   }
   async get(key: string): Promise<unknown> {
+    await this.ready();
     return live(await this.shared.get(key), Date.now());
   }
   async getMany(keys: string[]): Promise<unknown[]> {
+    await this.ready();
     const raws = this.shared.getMany
       ? await this.shared.getMany(keys)
       : await Promise.all(keys.map((k) => this.shared.get(k)));
     const now = Date.now();
     return raws.map((raw) => live(raw, now));
   }
-  set(key: string, value: unknown, ttl?: number) {
+  async set(key: string, value: unknown, ttl?: number): Promise<unknown> {
+    await this.ready();
     return this.shared.set(key, value, ttl);
   }
-  delete(key: string) {
+  async delete(key: string): Promise<boolean> {
+    await this.ready();
     return this.shared.delete(key);
   }
-  deleteMany(keys: string[]) {
+  async deleteMany(keys: string[]): Promise<boolean> {
+    await this.ready();
     if (this.shared.deleteMany) return this.shared.deleteMany(keys);
     return Promise.all(keys.map((k) => this.shared.delete(k))).then((deleted) => deleted.some(Boolean));
   }

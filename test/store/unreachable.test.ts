@@ -80,6 +80,29 @@ describe("a store that cannot be reached", () => {
     expect(err.message).toMatch(/ECONNREFUSED/);
   });
 
+  it.each([
+    ["Redis", "redis://bot:hunter2@127.0.0.1:PORT"],
+    ["PostgreSQL", "postgres://bot:hunter2@127.0.0.1:PORT/newsdesk"],
+  ])("%s down: every operation fails with the real reason, masked, and the store stays usable", async (_, template) => {
+    const port = await closedPort();
+    const url = template.replace("PORT", String(port));
+    const store = await openStore(url, { connectTimeoutMs: 2_000, purgeIntervalMs: 0 });
+    try {
+      const c = store.collection<string>("feeds");
+      for (const attempt of [() => c.get("k"), () => c.set("k", "v"), () => c.add("k", "v"), () => c.getMany(["k"])]) {
+        const err = await attempt().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(StoreError);
+        expectOneClearLine(err as StoreError, url.replace("hunter2", "***"), "hunter2");
+        expect((err as StoreError).message).toMatch(/ECONNREFUSED/);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it("an unknown host: the resolver's answer, not a hang", async () => {
     const redis = await failure("redis://no-such-host.invalid:6379");
     expectOneClearLine(redis, "redis://no-such-host.invalid:6379");

@@ -121,7 +121,7 @@ export class PostgresBackend implements Backend {
   }
 
   adapter(): CollectionAdapter {
-    return new CollectionAdapter(this.shared);
+    return new CollectionAdapter(this.shared, () => this.ensureTable());
   }
 
   async addRaw(key: string, raw: string, _ttlMs: number | undefined, now: number): Promise<boolean> {

@@ -75,7 +75,7 @@ export class RedisBackend implements Backend {
   }
 
   adapter(): CollectionAdapter {
-    return new CollectionAdapter(this.shared);
+    return new CollectionAdapter(this.shared, () => this.connect());
   }
 
   async addRaw(key: string, raw: string, ttlMs: number | undefined): Promise<boolean> {

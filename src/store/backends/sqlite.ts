@@ -38,14 +38,19 @@ export class SqliteBackend implements Backend {
     await this.shared.query("PRAGMA synchronous = NORMAL");
   }
 
-  private async query<R>(sql: string, ...params: unknown[]): Promise<R[]> {
+  /** Rejects with the open error when the file could not be opened or configured. */
+  private async opened(): Promise<void> {
     const failed = await this.ready;
     if (failed) throw failed;
+  }
+
+  private async query<R>(sql: string, ...params: unknown[]): Promise<R[]> {
+    await this.opened();
     return (await this.shared.query(sql, ...params)) as R[];
   }
 
   adapter(): CollectionAdapter {
-    return new CollectionAdapter(this.shared);
+    return new CollectionAdapter(this.shared, () => this.opened());
   }
 
   async addRaw(key: string, raw: string, _ttlMs: number | undefined, now: number): Promise<boolean> {
