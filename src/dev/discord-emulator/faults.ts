@@ -1,6 +1,10 @@
 import type { RateLimited } from "./rate-limits.js";
 
-/** Which requests a fault applies to: all, or those whose route template or path matches. */
+/**
+ * Which requests a fault applies to: all (undefined or empty), or those matching any entry: a route
+ * template (`"/channels/:channel_id/messages"`), the same with a method (`"POST /channels/…"`),
+ * a path prefix (`"/channels/123"`), or a regular expression tested on `"METHOD /path"`.
+ */
 export type RouteFilter = ReadonlyArray<string | RegExp> | undefined;
 
 export interface StormOptions {
@@ -29,9 +33,22 @@ interface Failure {
   routes: RouteFilter;
 }
 
-function matches(filter: RouteFilter, route: string, path: string): boolean {
+/** The request a fault is matched against. */
+export interface FaultTarget {
+  method: string;
+  route: string;
+  path: string;
+}
+
+function matches(filter: RouteFilter, t: FaultTarget): boolean {
   if (!filter || filter.length === 0) return true;
-  return filter.some((f) => (typeof f === "string" ? f === route || path.startsWith(f) : f.test(path)));
+  return filter.some((f) => {
+    if (typeof f !== "string") return f.test(`${t.method} ${t.path}`);
+    const space = f.indexOf(" ");
+    const [method, pattern] = space > 0 ? [f.slice(0, space).toUpperCase(), f.slice(space + 1)] : [null, f];
+    if (method !== null && method !== t.method) return false;
+    return pattern === t.route || t.path.startsWith(pattern);
+  });
 }
 
 /** Faults a test asks for, consumed by the requests they match, in order. */
@@ -54,9 +71,9 @@ export class FaultInjector {
   }
 
   /** A planned 429 for this request, if a storm covers it. */
-  takeStorm(route: string, path: string, now: number): RateLimited | null {
+  takeStorm(target: FaultTarget, now: number): RateLimited | null {
     for (const storm of this.#storms) {
-      if (storm.remaining <= 0 || now >= storm.until || !matches(storm.routes, route, path)) continue;
+      if (storm.remaining <= 0 || now >= storm.until || !matches(storm.routes, target)) continue;
       storm.remaining--;
       return {
         retryAfterMs: storm.retryAfterMs,
@@ -69,9 +86,9 @@ export class FaultInjector {
   }
 
   /** A planned server error for this request, if one is pending. */
-  takeFailure(route: string, path: string): number | null {
+  takeFailure(target: FaultTarget): number | null {
     for (const failure of this.#failures) {
-      if (failure.remaining <= 0 || !matches(failure.routes, route, path)) continue;
+      if (failure.remaining <= 0 || !matches(failure.routes, target)) continue;
       failure.remaining--;
       return failure.status;
     }

@@ -113,13 +113,14 @@ async function answer(
   const now = Date.now();
   deps.stats.count(now);
 
-  const failure = deps.faults.takeFailure(route.path, entry.path);
+  const target = { method: route.method, route: route.path, path: entry.path };
+  const failure = deps.faults.takeFailure(target);
   if (failure !== null) {
     deps.stats.injectedServerErrors++;
     entry.injectedFailure = true;
     return { status: failure, headers: {}, body: { message: `${failure}: Server Error`, code: 0 } };
   }
-  const storm = deps.faults.takeStorm(route.path, entry.path, now);
+  const storm = deps.faults.takeStorm(target, now);
   const decision = storm
     ? { headers: {}, limited: storm }
     : deps.limiter.take(
