@@ -126,16 +126,9 @@ export class KeyvCollection<T> implements Collection<T> {
     }
   }
 
+  /** The write's own TTL, or the collection's default (already checked) when it gives none. */
   private ttlFor(ttlMs: number | undefined): number | undefined {
-    const ttl = ttlMs ?? this.defaultTtl;
-    if (ttl === undefined || ttl === 0) return undefined;
-    if (!Number.isFinite(ttl) || ttl < 0) {
-      throw new StoreError(
-        `collection ${this.name}: TTL ${ttl} is not valid; give milliseconds above 0, or 0 for never`,
-      );
-    }
-    // Redis takes whole milliseconds; rounding up never expires an entry early.
-    return Math.ceil(ttl);
+    return ttlMs === undefined ? this.defaultTtl : normalizeTtl(this.name, ttlMs);
   }
 
   /** Turns a driver error into one StoreError that says what failed where, without a stack in the message. */
@@ -145,12 +138,8 @@ export class KeyvCollection<T> implements Collection<T> {
     } catch (err) {
       if (err instanceof StoreError) throw err;
       const target = key === undefined ? this.name : `${this.name}/${key}`;
-      throw new StoreError(
-        `cannot ${operation} ${target} in the store at ${this.store.displayUrl}: ${this.store.describe(err)}`,
-        {
-          cause: err,
-        },
-      );
+      const message = `cannot ${operation} ${target} in the store at ${this.store.displayUrl}: ${this.store.describe(err)}`;
+      throw new StoreError(message, { cause: err });
     }
   }
 }
