@@ -23,7 +23,6 @@ export const THREAD_PERMISSIONS = {
 export const INVITE_PERMISSIONS: PermissionResolvable = [
   ...Object.values(POSTING_PERMISSIONS),
   ...Object.values(THREAD_PERMISSIONS),
-  PermissionFlagsBits.AddReactions,
 ];
 
 /** Names of the permissions in `wanted` that the bot lacks in the channel ("unknown" when it cannot tell). */

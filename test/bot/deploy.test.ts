@@ -1,8 +1,8 @@
 import { REST } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandDefinitions } from "../../commands/index.js";
-import { deployCommands } from "../../src/discord/deploy.js";
 import { type DiscordEmulator, startDiscordEmulator } from "../../src/dev/discord-emulator/index.js";
+import { deployCommands } from "../../src/discord/deploy.js";
 
 describe("deploy-commands", () => {
   let discord: DiscordEmulator;
@@ -19,9 +19,12 @@ describe("deploy-commands", () => {
     const guild = discord.createGuild({ name: "dev" });
     const first = await deployCommands(rest, discord.applicationId, commandDefinitions(), guild.id);
     expect(first).toEqual({ scope: "guild", changed: true, count: 7 });
-    expect(discord.commands(guild.id).map((c) => c.name).sort()).toEqual(
-      ["Related coverage", "feeds", "news", "subscribe", "subscriptions", "topics", "unsubscribe"].sort(),
-    );
+    expect(
+      discord
+        .commands(guild.id)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(["Related coverage", "feeds", "news", "subscribe", "subscriptions", "topics", "unsubscribe"].sort());
     const puts = () => discord.requests.filter((r) => r.method === "PUT").length;
     const before = puts();
     const second = await deployCommands(rest, discord.applicationId, commandDefinitions(), guild.id);
@@ -40,5 +43,13 @@ describe("deploy-commands", () => {
     expect(defs.subscribe?.default_member_permissions).toBe(String(1 << 4)); // Manage Channels
     expect(defs.feeds?.default_member_permissions).toBe(String(1 << 5)); // Manage Server
     expect(defs.news?.default_member_permissions ?? null).toBeNull();
+  });
+});
+
+describe("invite permissions", () => {
+  it("are exactly what the README's invite link asks for", async () => {
+    const { invitePermissionsValue } = await import("../../src/discord/permissions.js");
+    // View Channel, Send Messages, Embed Links, Read Message History, Create Public Threads, Send Messages in Threads
+    expect(invitePermissionsValue()).toBe("309237730304");
   });
 });
