@@ -6,13 +6,19 @@ import type { Logger } from "../log.js";
  * chosen by one URL (STORE_URL): sqlite://, redis://, postgres://, or memory: for tests.
  *
  * Data is split into named collections ("feeds", "stories", "outbox", ...). Each collection is
- * its own key space, so listing one never scans another.
+ * its own key space, so listing one never scans another. Every failure, bad input included, is a
+ * StoreError whose message is one line naming the collection, key and masked URL. docs/storage.md
+ * describes the backends, key layout and guarantees.
  */
 export interface Store {
-  /** A named key space. `ttlMs` is the default time to live of entries written through it. */
+  /**
+   * A named key space (letters, digits, ".", "_", "-"). `ttlMs` is the default time to live of entries
+   * written through it (0 or none = never). Cheap: every collection shares the store's connection.
+   */
   collection<T>(name: string, options?: { ttlMs?: number }): Collection<T>;
   /** Resolves when the backend answers; rejects with a StoreError naming the (masked) URL otherwise. */
   ping(): Promise<void>;
+  /** Releases every connection; safe to call twice. Later calls on the store or its collections reject. */
   close(): Promise<void>;
   /** The store URL with any password masked, for logs and error messages. */
   readonly displayUrl: string;
@@ -20,7 +26,9 @@ export interface Store {
 
 export interface Collection<T> {
   readonly name: string;
+  /** The value, or undefined when the key is absent or expired. Keys: up to ~230 characters. */
   get(key: string): Promise<T | undefined>;
+  /** Values in the order of `keys`, undefined for absent or expired ones. */
   getMany(keys: readonly string[]): Promise<Array<T | undefined>>;
   has(key: string): Promise<boolean>;
   /** Writes the value; `ttlMs` overrides the collection's default (0 = never expires). */
@@ -31,8 +39,12 @@ export interface Collection<T> {
    * Used for claims and leases (outbox deliveries, the poll coordinator).
    */
   add(key: string, value: T, ttlMs?: number): Promise<boolean>;
+  /** Removes the key; resolves true when a row was there (possibly already expired). */
   delete(key: string): Promise<boolean>;
-  /** Every live entry of the collection, in no particular order. */
+  /**
+   * Every live entry of the collection, in no particular order, each once, fetched a page at a time.
+   * Entries written or deleted while it runs may or may not appear; the others always do.
+   */
   entries(): AsyncIterable<[key: string, value: T]>;
 }
 
