@@ -30,4 +30,16 @@ describe("login", () => {
     expect(g?.members.me?.permissionsIn(channel.id).has("SendMessages")).toBe(true);
     expect(emulator.unknownRoutes).toEqual([]);
   });
+
+  it("keeps only the newest requests when asked to, so a long demo does not grow without bound", async () => {
+    emulator = await startDiscordEmulator({
+      maxRecordedRequests: 10,
+      defaultRouteLimit: { limit: 1000, windowMs: 1000 },
+    });
+    const headers = { authorization: `Bot ${emulator.token}` };
+    for (let i = 0; i < 150; i++) await (await fetch(`${emulator.apiUrl}/v10/users/@me`, { headers })).arrayBuffer();
+    expect(emulator.requests.length).toBeLessThan(150);
+    expect(emulator.requests.at(-1)?.index).toBe(149);
+    expect(emulator.stats().requests).toBe(150);
+  });
 });

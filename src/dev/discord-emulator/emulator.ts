@@ -50,6 +50,9 @@ export interface EmulatorOptions {
   recommendedShards?: number;
   /** How long `enforce_nonce` remembers a nonce (default 5 min). */
   nonceWindowMs?: number;
+  /** Keep only the newest N entries of `requests` (a long-running demo would otherwise grow forever). */
+  maxRecordedRequests?: number;
+  /** Each request is logged at debug level, errors at error level. */
   logger?: Logger;
 }
 
@@ -135,6 +138,7 @@ export class DiscordEmulator {
       "POST /channels/:channel_id/messages": options.messageRateLimit ?? { limit: 5, windowMs: 5_000 },
       ...options.routeLimits,
     };
+    const log = options.logger ?? silentLogger;
     const handler = createRestHandler({
       core: this.#core,
       interactions: this.#interactions,
@@ -151,9 +155,13 @@ export class DiscordEmulator {
       token: this.token,
       gatewayUrl: () => this.gatewayUrl,
       recommendedShards: () => options.recommendedShards ?? 1,
-      log: options.logger ?? silentLogger,
+      log,
       record: (entry) => {
+        log.debug({ method: entry.method, path: entry.path, status: entry.status }, "discord emulator request");
         this.requests.push(entry);
+        const max = options.maxRecordedRequests ?? Number.POSITIVE_INFINITY;
+        // Trim in batches: shifting one entry per request would copy the whole array each time.
+        if (this.requests.length > max * 1.1 + 100) this.requests.splice(0, this.requests.length - max);
         if (entry.route === null) this.unknownRoutes.push(entry);
         for (const wake of this.#requestWaiters) wake();
       },
