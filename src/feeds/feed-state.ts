@@ -162,7 +162,7 @@ export function updateSeen(
 export class FeedStateStore {
   readonly health: Collection<FeedHealth>;
   readonly seen: Collection<SeenItems>;
-  /** Short claims so two processes sharing a store do not poll the same feed at once. */
+  /** A short claim so two processes sharing a store do not run a poll cycle at once (see Poller.runCycle). */
   readonly leases: Collection<string>;
 
   constructor(store: Store) {

@@ -25,6 +25,8 @@ import type { ProcessedFeed } from "./process-feed.js";
 
 export type PollSettings = Settings["poll"];
 
+const CYCLE_LEASE = "cycle";
+
 /** ISO 8601 UTC strings sort chronologically as plain strings (no locale rules needed). */
 const byPublishedAt = (a: Article, b: Article) =>
   a.publishedAt < b.publishedAt ? -1 : a.publishedAt > b.publishedAt ? 1 : 0;
@@ -97,9 +99,28 @@ export class Poller {
       createHttpAgent({ connectTimeoutMs: options.settings.connectTimeout, connections: options.settings.perHost });
   }
 
-  /** Polls every enabled feed that is due; never throws for a feed's failure. */
+  /**
+   * Polls every enabled feed that is due; never throws for a feed's failure. When another process
+   * sharing the store is running a cycle right now, this one is skipped (polled = 0).
+   */
   async runCycle(): Promise<CycleResult> {
     const startedAt = this.now();
+    // One claim per cycle, not per feed: a second process (`poll --once` from cron beside the bot) must not
+    // poll the same feeds at the same time, and per-feed claims would triple the store writes of a cycle.
+    const leaseMs = Math.max(10 * 60_000, 4 * this.options.settings.timeout);
+    if (!(await this.state.leases.add(CYCLE_LEASE, this.owner, leaseMs))) {
+      this.log.info("another process is running a poll cycle; this one is skipped");
+      const at = startedAt.toISOString();
+      return { startedAt: at, finishedAt: at, polled: 0, articles: [], results: [] };
+    }
+    try {
+      return await this.cycle(startedAt);
+    } finally {
+      await this.state.leases.delete(CYCLE_LEASE).catch(() => undefined);
+    }
+  }
+
+  private async cycle(startedAt: Date): Promise<CycleResult> {
     const feeds = this.options.feeds.filter((f) => f.enabled);
     const healths = await this.state.health.getMany(feeds.map((f) => f.id));
     const due = feeds
@@ -168,24 +189,13 @@ export class Poller {
   }
 
   private async pollFeedSafely(feed: FeedConfig, health: FeedHealth | undefined): Promise<FeedPollResult> {
-    // A second process sharing the store may be polling this feed right now; one poll is enough.
-    const leaseMs = this.options.settings.timeout + 60_000;
-    try {
-      if (!(await this.state.leases.add(feed.id, this.owner, leaseMs))) {
-        return { feedId: feed.id, outcome: "skipped", articles: [] };
-      }
-    } catch (err) {
-      this.log.error({ err, feed: feed.id }, "feed state store unavailable; feed skipped this cycle");
-      return { feedId: feed.id, outcome: "skipped", articles: [] };
-    }
     try {
       return await this.pollFeed(feed, health);
     } catch (err) {
-      // Only store or callback errors get here; fetch and parse errors are recorded in pollFeed.
+      // Only store or callback errors get here (fetch and parse errors are recorded in pollFeed). The
+      // items were not recorded as seen, so they come again next cycle rather than being lost.
       this.log.error({ err, feed: feed.id }, "feed poll aborted");
       return { feedId: feed.id, outcome: "skipped", articles: [] };
-    } finally {
-      await this.state.leases.delete(feed.id).catch(() => undefined);
     }
   }
 

@@ -372,6 +372,28 @@ describe("restart", () => {
   });
 });
 
+describe("several processes", () => {
+  it("runs one cycle at a time over a shared store; the other process skips instead of polling twice", async () => {
+    const s = await server({ "/shared.xml": { body: rssFeed("S", []), delayMs: 300 } });
+    const store = await memoryStore();
+    const clock = new Clock();
+    const make = () =>
+      poller({
+        store,
+        feeds: [feedConfig("shared", s.url("/shared.xml"))],
+        topics: [],
+        settings: settings(),
+        now: clock.now,
+      });
+    const [a, b] = await Promise.all([make().runCycle(), make().runCycle()]);
+    expect([a.polled, b.polled].sort()).toEqual([0, 1]);
+    expect(s.hits("/shared.xml")).toBe(1);
+    // The claim was released: once the feed is due again, the next cycle polls it.
+    clock.advance(HOUR);
+    expect((await make().runCycle()).polled).toBe(1);
+  });
+});
+
 describe("schedule", () => {
   it("runs cycles on the cron schedule", async () => {
     const s = await server({ "/t.xml": { body: rssFeed("T", []) } });
