@@ -4,6 +4,7 @@ import type { Backend } from "./backend.js";
 import { describeError } from "./describe-error.js";
 import { KeyvCollection, normalizeTtl } from "./keyv-collection.js";
 import { type Collection, maskUrl, type Store, StoreError, type StoreOptions } from "./store.js";
+import { parseStoreUrl, type StoreUrl } from "./store-url.js";
 
 /** Bump when the shape of stored values changes incompatibly; old keys are then simply not read. */
 const KEY_VERSION = "v1";
@@ -109,9 +110,9 @@ export class KeyvStore implements Store {
   }
 }
 
-/** Opening options with their defaults applied and checked. */
-export function resolveOptions(options: StoreOptions) {
-  const prefix = options.prefix ?? "newsdesk";
+/** Opening options with their defaults applied and checked: options in code win over the URL's parameters. */
+export function resolveOptions(options: StoreOptions, fromUrl: StoreUrl = parseStoreUrl("")) {
+  const prefix = options.prefix ?? fromUrl.prefix ?? "newsdesk";
   if (!PREFIX.test(prefix)) {
     throw new StoreError(`store prefix "${prefix}" is not valid: use letters, digits, "_" and "-"`);
   }
@@ -121,22 +122,24 @@ export function resolveOptions(options: StoreOptions) {
     connectTimeoutMs: options.connectTimeoutMs ?? 3_000,
     purgeIntervalMs: options.purgeIntervalMs ?? 10 * 60_000,
     clientName: options.clientName ?? "newsdesk",
-    poolSize: options.poolSize ?? 5,
+    poolSize: options.poolSize ?? fromUrl.poolSize ?? 5,
+    schema: fromUrl.schema ?? "public",
   };
 }
 
 /**
  * Opens the store named by a URL: `sqlite://./data/newsdesk.sqlite` (created on first use),
- * `memory:` (tests), `redis://…`, `postgres://HOST/DB[?schema=NAME]`. Connection problems surface from
+ * `memory:` (tests), `redis://…`, `postgres://HOST/DB`, each optionally with `?prefix=`, and PostgreSQL with
+ * `?schema=` and `?pool_size=` (see store-url.ts). Connection problems surface from
  * `ping()` (call it at start-up) and from each operation, always as a StoreError naming the masked URL.
  */
 export async function openStore(url: string, options: StoreOptions = {}): Promise<KeyvStore> {
-  const resolved = resolveOptions(options);
+  const parsed = parseStoreUrl(url);
+  const resolved = resolveOptions(options, parsed);
   const displayUrl = maskUrl(url);
-  const scheme = url.slice(0, Math.max(0, url.indexOf(":"))).toLowerCase();
   let backend: Backend;
   try {
-    backend = await createBackend(scheme, url, resolved);
+    backend = await createBackend(parsed.scheme, parsed.target, resolved);
   } catch (err) {
     if (err instanceof StoreError) throw err;
     throw new StoreError(`cannot open the store at ${displayUrl}: ${describeError(err, url)}`, { cause: err });
@@ -169,24 +172,11 @@ async function createBackend(
     case "postgres":
     case "postgresql": {
       const { PostgresBackend } = await import("./backends/postgres.js");
-      const { connectionString, schema } = postgresTarget(url);
-      return new PostgresBackend(connectionString, { ...options, schema });
+      return new PostgresBackend(url, options);
     }
     default:
       throw new StoreError(
         `unsupported store URL ${maskUrl(url)}: use sqlite://FILE, redis://HOST:PORT, postgres://HOST/DB or memory:`,
       );
   }
-}
-
-/** Splits `?schema=NAME` (ours, not libpq's) off a PostgreSQL URL. */
-function postgresTarget(url: string): { connectionString: string; schema: string } {
-  const parsed = new URL(url);
-  const schema = parsed.searchParams.get("schema") ?? "public";
-  // The adapter writes the schema into its SQL unquoted, so only plain identifiers are safe.
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new StoreError(`store URL ${maskUrl(url)}: schema "${schema}" must be lower-case letters, digits and "_"`);
-  }
-  parsed.searchParams.delete("schema");
-  return { connectionString: parsed.toString(), schema };
 }
