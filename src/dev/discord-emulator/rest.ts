@@ -7,7 +7,7 @@ import { DiscordHttpError, notFound, unauthorized } from "./errors.js";
 import type { FaultInjector } from "./faults.js";
 import type { InteractionRegistry } from "./interactions.js";
 import { type RateLimiter, type RateLimitReason, type TrafficStats, tooManyRequests } from "./rate-limits.js";
-import { ROUTES, type RouteContext, type RouteDefinition } from "./routes.js";
+import { ROUTES, type RouteContext, type RouteDefinition } from "./routes/index.js";
 
 /** One REST request as the emulator answered it, in arrival order. */
 export interface RecordedRequest {
