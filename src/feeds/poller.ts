@@ -85,6 +85,7 @@ export class Poller {
   private readonly ownsDispatcher: boolean;
   private readonly owner = randomUUID();
   private task: ScheduledTask | null = null;
+  private running = false;
 
   constructor(private readonly options: PollerOptions) {
     this.state = new FeedStateStore(options.store);
@@ -105,10 +106,23 @@ export class Poller {
    */
   async runCycle(): Promise<CycleResult> {
     const startedAt = this.now();
+    if (this.running) {
+      // A tick (or a manual run) while this process's previous cycle is still going: no doubling.
+      this.log.debug("previous poll cycle still running; this one is skipped");
+      const at = startedAt.toISOString();
+      return { startedAt: at, finishedAt: at, polled: 0, articles: [], results: [] };
+    }
     // One claim per cycle, not per feed: a second process (`poll --once` from cron beside the bot) must not
     // poll the same feeds at the same time, and per-feed claims would triple the store writes of a cycle.
     const leaseMs = Math.max(10 * 60_000, 4 * this.options.settings.timeout);
-    if (!(await this.state.leases.add(CYCLE_LEASE, this.owner, leaseMs))) {
+    this.running = true;
+    let claimed = false;
+    try {
+      claimed = await this.state.leases.add(CYCLE_LEASE, this.owner, leaseMs);
+    } finally {
+      if (!claimed) this.running = false;
+    }
+    if (!claimed) {
       this.log.info("another process is running a poll cycle; this one is skipped");
       const at = startedAt.toISOString();
       return { startedAt: at, finishedAt: at, polled: 0, articles: [], results: [] };
@@ -116,6 +130,7 @@ export class Poller {
     try {
       return await this.cycle(startedAt);
     } finally {
+      this.running = false;
       await this.state.leases.delete(CYCLE_LEASE).catch(() => undefined);
     }
   }
