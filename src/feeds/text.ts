@@ -106,7 +106,8 @@ export function htmlToText(html: string | null | undefined, options: HtmlTextOpt
       ontext(text) {
         if (hiddenDepth === 0 && length <= maxText) {
           parts.push(text);
-          length += text.length;
+          // Count what survives whitespace collapsing, so indented markup cannot end the text early.
+          length += maxText === Number.POSITIVE_INFINITY ? 0 : text.replace(/\s+/g, " ").length;
         }
       },
     },

@@ -19,6 +19,13 @@ describe("htmlToText", () => {
     expect(htmlToText(html).firstImage).toBe("/a.jpg");
   });
 
+  it("with a text budget, still collects enough visible text however indented the markup", () => {
+    const html = `<div>${Array.from({ length: 200 }, (_, i) => `\n${" ".repeat(40)}<span>w${i}</span>`).join("")}</div>`;
+    const { text } = htmlToText(html, { maxText: 450 });
+    expect(text.length).toBeGreaterThan(400); // plenty for a 300-character excerpt
+    expect(text.startsWith("w0 w1 w2")).toBe(true);
+  });
+
   it("does not take images from inside hidden elements", () => {
     expect(htmlToText("<noscript><img src='/ns.jpg'></noscript>").firstImage).toBeNull();
   });
