@@ -1,5 +1,6 @@
 import { type Client, GatewayIntentBits, type Guild, type Message } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import {
   createTestClient,
   type DiscordEmulator,
@@ -153,6 +154,27 @@ describe("gateway", () => {
     const deleted = nextEvent<[Guild]>(b, "guildDelete");
     emulator.removeGuild(one.id);
     expect((await deleted)[0].id).toBe(one.id);
+  });
+
+  it("bad frames get Discord's close codes: 4002 undecodable, 4003 before IDENTIFY, 4004 wrong token, 4001 unknown op", async () => {
+    emulator = await startDiscordEmulator();
+    const e = emulator;
+    const closeCodeAfter = async (frames: string[]) => {
+      const ws = new WebSocket(`${e.gatewayUrl}/?v=10&encoding=json`);
+      const code = new Promise<number>((resolve) => ws.on("close", (c) => resolve(c)));
+      await new Promise((resolve) => ws.once("message", resolve)); // HELLO
+      for (const f of frames) ws.send(f);
+      return code;
+    };
+    const identify = JSON.stringify({ op: 2, d: { token: e.token, intents: 1, properties: {} } });
+    expect(await closeCodeAfter(["{not json"])).toBe(4002);
+    expect(await closeCodeAfter([JSON.stringify({ op: 3, d: {} })])).toBe(4003);
+    expect(await closeCodeAfter([JSON.stringify({ op: 2, d: { token: "nope", intents: 1 } })])).toBe(4004);
+    expect(await closeCodeAfter([identify, JSON.stringify({ op: 99 })])).toBe(4001);
+    expect(await closeCodeAfter([identify, identify])).toBe(4005);
+    // The emulator keeps serving after all of that.
+    const res = await fetch(`${e.apiUrl}/v10/gateway`);
+    expect(res.status).toBe(200);
   });
 
   it("a wrong token fails login with TokenInvalid and leaves nothing running", async () => {

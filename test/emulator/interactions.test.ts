@@ -23,6 +23,18 @@ const COMMANDS: ApplicationCommandDataResolvable[] = [
     ],
   },
   { name: "ping", description: "Are you there?" },
+  {
+    name: "subscribe",
+    description: "Manage subscriptions",
+    options: [
+      {
+        type: ApplicationCommandOptionType.Subcommand,
+        name: "add",
+        description: "Subscribe a channel",
+        options: [{ type: ApplicationCommandOptionType.String, name: "topic", description: "Topic", required: true }],
+      },
+    ],
+  },
   { type: ApplicationCommandType.Message, name: "Summarize" },
 ];
 
@@ -40,7 +52,7 @@ function onCommand(handler: (i: Interaction) => Promise<unknown>) {
 describe("slash commands", () => {
   it("registers guild commands by bulk overwrite and keeps ids when re-registered", async () => {
     const first = fx.emulator.commands(fx.guild.id);
-    expect(first.map((c) => c.name).sort()).toEqual(["Summarize", "news", "ping"]);
+    expect(first.map((c) => c.name).sort()).toEqual(["Summarize", "news", "ping", "subscribe"]);
     await fx.client.application.commands.set(COMMANDS.slice(0, 2), fx.guild.id);
     const second = fx.emulator.commands(fx.guild.id);
     expect(second.map((c) => c.name)).toEqual(["news", "ping"]);
@@ -222,6 +234,20 @@ describe("slash commands", () => {
     await vi.waitFor(() => expect(errors).toHaveLength(1));
     expect(errors[0]).toMatchObject({ code: 50035 });
     expect((errors[0] as Error).message).toContain("data.embeds[0].title[BASE_TYPE_MAX_LENGTH]");
+  });
+
+  it("subcommands arrive with their options nested, as discord.js reads them", async () => {
+    onCommand(async (i) => {
+      if (!i.isChatInputCommand()) return;
+      await i.reply(`${i.options.getSubcommand()}:${i.options.getString("topic", true)}`);
+    });
+    const handle = fx.emulator.runCommand("subscribe", {
+      channelId: fx.channel.id,
+      userId: fx.member.id,
+      subcommand: "add",
+      options: { topic: "ai-hardware" },
+    });
+    expect((await handle.response()).content).toBe("add:ai-hardware");
   });
 
   it("refuses to run a command the bot never registered", () => {

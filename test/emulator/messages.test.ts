@@ -185,6 +185,21 @@ describe("channel messages", () => {
     expect(fx.emulator.unknownRoutes.map((r) => r.path)).toEqual(["/no/such/route"]);
   });
 
+  it("malformed JSON is a 400 (50109) and a non-snowflake id a 50035; the emulator keeps serving", async () => {
+    const headers = { authorization: `Bot ${fx.emulator.token}`, "content-type": "application/json" };
+    const broken = await fetch(`${fx.emulator.apiUrl}/v10/channels/${fx.channel.id}/messages`, {
+      method: "POST",
+      headers,
+      body: "{content:",
+    });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ code: 50109 });
+    const err = await apiError(fx.client.rest.get("/channels/user-1"));
+    expect(err.code).toBe(50035);
+    expect(err.message).toContain('channel_id[NUMBER_TYPE_COERCE]: Value "user-1" is not snowflake.');
+    await channel.send("still fine");
+  });
+
   it("refuses a wrong bot token with 401", async () => {
     const res = await fetch(`${fx.emulator.apiUrl}/v10/users/@me`, { headers: { authorization: "Bot nope" } });
     expect(res.status).toBe(401);
