@@ -86,4 +86,35 @@ describe("SQLite store file", () => {
       await stock.disconnect();
     }
   });
+
+  it("purges expired rows on its own once the first ping() succeeds", async () => {
+    const c = store.collection<string>("swept");
+    for (const k of ["a", "b", "c"]) await c.set(k, "v", 50);
+    await c.set("kept", "v");
+    await sleep(150);
+    const rows = async () => {
+      const raw = await openRaw(file);
+      try {
+        const found = await all(raw, `SELECT key FROM keyv WHERE key LIKE '${prefix}.v1.swept:%' ORDER BY key`);
+        return found.map((r) => String(r.key).split(":").pop());
+      } finally {
+        await closeRaw(raw);
+      }
+    };
+    expect(await rows()).toEqual(["a", "b", "c", "kept"]);
+
+    // A second process starting up on the file, with the default purge schedule.
+    const starting = await openStore(`sqlite://${file}`, { prefix });
+    try {
+      await starting.ping();
+      let left = await rows();
+      for (let i = 0; i < 40 && left.length > 1; i++) {
+        await sleep(50);
+        left = await rows();
+      }
+      expect(left).toEqual(["kept"]);
+    } finally {
+      await starting.close();
+    }
+  });
 });
