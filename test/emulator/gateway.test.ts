@@ -101,6 +101,17 @@ describe("gateway", () => {
     expect(fx.emulator.gatewayLog.some((l) => l.direction === "out" && l.op === 9)).toBe(true);
   });
 
+  it("a session not resumed within the resume window is gone: the client gets op 9 and identifies", async () => {
+    fx = await startFixture({ emulator: { resumeWindowMs: 50 } });
+    const ready = nextEvent(fx.client, "shardReady");
+    fx.emulator.closeGateway(4000);
+    // discord.js waits 500 ms before reconnecting; the window closes meanwhile.
+    await ready;
+    expect(resumesSent(fx.emulator)).toBe(1);
+    expect(identifiesSent(fx.emulator)).toBe(2);
+    expect(fx.emulator.sessions()).toHaveLength(1);
+  });
+
   it("op 7 reconnect: the client reconnects and resumes", async () => {
     fx = await startFixture();
     const resumed = fx.emulator.waitForGateway("resume");

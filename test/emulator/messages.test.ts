@@ -163,6 +163,13 @@ describe("channel messages", () => {
     await thread.send("Related: another outlet");
     expect(fx.emulator.messages(thread.id).map((m) => m.content)).toEqual(["Related: another outlet"]);
     expect((await apiError(starter.startThread({ name: "again" }))).code).toBe(160004);
+    const other = await channel.send("Story: phones");
+    const badArchive = await apiError(
+      fx.client.rest.post(`/channels/${fx.channel.id}/messages/${other.id}/threads`, {
+        body: { name: "x", auto_archive_duration: 30 },
+      }),
+    );
+    expect(badArchive.message).toContain("auto_archive_duration[BASE_TYPE_CHOICES]");
   });
 
   it("starts a thread without a message (private by default, public on request)", async () => {

@@ -36,6 +36,8 @@ export interface EmulatorOptions {
   botName?: string;
   /** HELLO's heartbeat interval. Discord's is 41250 ms; tests that exercise heartbeats use less. */
   heartbeatIntervalMs?: number;
+  /** How long a disconnected gateway session can be resumed (default 2 min). */
+  resumeWindowMs?: number;
   /** Privileged intents "enabled in the developer portal"; default: all three. */
   privilegedIntents?: number;
   /** Requests per second per token (Discord: 50). */
@@ -115,6 +117,7 @@ export class DiscordEmulator {
         options.privilegedIntents ??
         GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent,
       url: () => this.gatewayUrl,
+      resumeWindowMs: options.resumeWindowMs ?? 120_000,
       readyPayload: (session) => {
         const [shardId, count] = session.shard;
         const guildIds = [...this.world.guilds.values()]

@@ -23,6 +23,8 @@ export interface GatewaySession {
   /** Dispatches sent (or held while disconnected), for replay on RESUME. */
   buffer: GatewayPayload[];
   connection: Connection | null;
+  /** When the last connection went away; a session not resumed within the window is dropped. */
+  disconnectedAt: number | null;
 }
 
 interface Connection {
@@ -75,6 +77,8 @@ export interface GatewayOptions {
   /** Privileged intents the application has enabled in the developer portal. */
   privilegedIntents: number;
   url: () => string;
+  /** How long a disconnected session stays resumable (and keeps collecting events to replay). */
+  resumeWindowMs: number;
   /** Builds READY's user/application and the GUILD_CREATEs for a new session. */
   readyPayload: (session: GatewaySession) => { ready: Record<string, unknown>; guilds: Array<Record<string, unknown>> };
 }
@@ -185,6 +189,7 @@ export class Gateway extends EventEmitter {
       seq: 0,
       buffer: [],
       connection: conn,
+      disconnectedAt: null,
     };
     conn.session = session;
     this.sessions.set(session.id, session);
@@ -210,6 +215,7 @@ export class Gateway extends EventEmitter {
   }
 
   #resume(conn: Connection, d: ResumeData): void {
+    this.#expireSessions();
     const session = this.sessions.get(d?.session_id ?? "");
     if (d?.token !== this.options.token) {
       this.#close(conn, GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
@@ -231,6 +237,7 @@ export class Gateway extends EventEmitter {
       this.#close(old, GatewayCloseCodes.UnknownError, "Session resumed elsewhere");
     }
     session.connection = conn;
+    session.disconnectedAt = null;
     conn.session = session;
     const missed = session.buffer.filter((p) => (p.s ?? 0) > seq);
     for (const payload of missed) this.#send(conn, payload);
@@ -244,6 +251,7 @@ export class Gateway extends EventEmitter {
     const session = conn.session;
     if (session && session.connection === conn) {
       session.connection = null;
+      session.disconnectedAt = Date.now();
       if (SESSION_ENDING_CODES.has(code)) this.sessions.delete(session.id);
     }
   }
@@ -254,6 +262,7 @@ export class Gateway extends EventEmitter {
    * Disconnected sessions keep it for replay.
    */
   dispatch(t: string, d: unknown | ((session: GatewaySession) => unknown), target: DispatchTarget = {}): number {
+    this.#expireSessions();
     let delivered = 0;
     for (const session of this.sessions.values()) {
       if (!this.#wants(session, target)) continue;
@@ -262,6 +271,16 @@ export class Gateway extends EventEmitter {
       delivered++;
     }
     return delivered;
+  }
+
+  /** Sessions of clients that never came back (a killed process) stop collecting events. */
+  #expireSessions(): void {
+    const cutoff = Date.now() - this.options.resumeWindowMs;
+    for (const [id, session] of this.sessions) {
+      if (session.connection === null && session.disconnectedAt !== null && session.disconnectedAt < cutoff) {
+        this.sessions.delete(id);
+      }
+    }
   }
 
   #wants(session: GatewaySession, target: DispatchTarget): boolean {

@@ -26,8 +26,20 @@ export function threadName(body: unknown): string {
       { path: ["name"], error: { code: "BASE_TYPE_MAX_LENGTH", message: "Must be 100 or fewer in length." } },
     ]);
   }
+  const archive = (body as { auto_archive_duration?: unknown }).auto_archive_duration;
+  if (archive !== undefined && !AUTO_ARCHIVE_MINUTES.includes(archive as number)) {
+    throw invalidFormBody([
+      {
+        path: ["auto_archive_duration"],
+        error: { code: "BASE_TYPE_CHOICES", message: `Value must be one of {${AUTO_ARCHIVE_MINUTES.join(", ")}}.` },
+      },
+    ]);
+  }
   return name;
 }
+
+/** The only archive delays Discord offers (minutes). */
+const AUTO_ARCHIVE_MINUTES: readonly unknown[] = [60, 1440, 4320, 10080];
 
 export function threadableParent(channel: ChannelRecord): void {
   if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
