@@ -21,6 +21,9 @@ import { Fanout } from "./publish/fanout.js";
 import { Outbox } from "./publish/outbox.js";
 import { PostRecords } from "./publish/posts.js";
 import { Subscriptions } from "./publish/subscriptions.js";
+import { startCoordinatedPolling } from "./scale/coordinated-polling.js";
+import type { StoreRunCoordinator } from "./scale/run-coordinator.js";
+import { sharedStoryReader } from "./scale/shared-story.js";
 import type { Store } from "./store/store.js";
 import { Stories } from "./stories/stories.js";
 import type { StoryEvent } from "./stories/types.js";
@@ -57,6 +60,7 @@ export interface AppOptions {
 export class App {
   private pipeline: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private pollCoordinator: StoreRunCoordinator | null = null;
 
   private constructor(
     readonly options: AppOptions,
@@ -114,7 +118,7 @@ export class App {
       posts,
       subscriptions,
       sink,
-      getStory: (id) => stories.get(id),
+      getStory: sharedStoryReader(store, (id) => stories.get(id)),
       editDebounceMs: config.settings.discord.editDebounce,
       log: log.child({ stage: "publish" }),
       now: () => now().getTime(),
@@ -230,7 +234,15 @@ export class App {
     }
 
     deliverer.start(options.deliveryIntervalMs ?? 2_000);
-    if (options.schedule !== false) poller.start();
+    if (options.schedule !== false) {
+      app.pollCoordinator = startCoordinatedPolling({
+        poller,
+        stories,
+        store,
+        leaseMs: config.settings.poll.leaderLease,
+        log: log.child({ stage: "feeds" }),
+      });
+    }
     return app;
   }
 
@@ -260,6 +272,7 @@ export class App {
     if (this.stopped) return;
     this.stopped = true;
     await this.poller.close();
+    await this.pollCoordinator?.close().catch((err) => this.options.log.warn({ err }, "poll lease not handed back"));
     await this.pipeline;
     await this.deliverer.stop();
     await this.client.destroy();

@@ -9,6 +9,7 @@ import { loadEnv } from "./config/env.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { createLogger } from "./log.js";
 import { type OpsServer, startOpsServer } from "./ops/http.js";
+import { connectSharedRest, type SharedRest } from "./scale/shared-rest.js";
 import { openStore } from "./store/keyv-store.js";
 import { StoreError } from "./store/store.js";
 
@@ -47,6 +48,22 @@ async function main(): Promise<void> {
     fail(err instanceof StoreError ? err.message : `cannot open the store: ${(err as Error).message}`, 1);
   }
 
+  // Discord's global rate limit is per token: shared through Redis by every process of the bot when there is one.
+  let sharedRest: SharedRest;
+  try {
+    sharedRest = await connectSharedRest({
+      apiUrl: env.DISCORD_API_URL,
+      token: env.DISCORD_TOKEN,
+      rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL,
+      storeUrl: env.STORE_URL,
+      perSecond: config.settings.discord.globalRateLimit,
+      log,
+    });
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    fail((err as Error).message, 1);
+  }
+
   let app: App;
   try {
     app = await App.start({
@@ -56,16 +73,27 @@ async function main(): Promise<void> {
       store,
       token: env.DISCORD_TOKEN,
       syncCommands: env.SYNC_COMMANDS ? { guildId: env.DISCORD_GUILD_ID } : undefined,
+      clientOverrides: { rest: sharedRest.rest },
     });
   } catch (err) {
     await store.close().catch(() => undefined);
+    await sharedRest.close().catch(() => undefined);
     const name = (err as Error).name ?? "";
     if (/TokenInvalid/i.test(String((err as { code?: string }).code ?? name))) {
       fail("Discord refused the token (DISCORD_TOKEN). Reset it in the developer portal and update .env.", 1);
     }
     fail(`could not start: ${(err as Error).message}`, 1);
   }
-  log.info({ feeds: config.feeds.length, topics: config.topics.length, store: store.displayUrl }, "newsdesk running");
+  log.info(
+    {
+      feeds: config.feeds.length,
+      topics: config.topics.length,
+      store: store.displayUrl,
+      shards: env.SHARD_IDS ?? "all",
+      globalRateLimit: `${config.settings.discord.globalRateLimit}/s per ${sharedRest.scope === "redis" ? "bot token (Redis)" : "process"}`,
+    },
+    "newsdesk running",
+  );
   let ops: OpsServer | null = null;
   if (env.HTTP_PORT !== undefined) {
     const running = app;
@@ -93,6 +121,7 @@ async function main(): Promise<void> {
     try {
       await ops?.close();
       await app.stop();
+      await sharedRest.close();
       await store.close();
       log.info("stopped");
       process.exitCode = 0;

@@ -36,6 +36,11 @@ export const envSchema = z.object({
     .transform((v) => v.split(",").map(Number))
     .optional(),
   SYNC_COMMANDS: flag,
+  /** Redis holding the Discord global rate limit shared by all processes; STORE_URL when that is redis://. */
+  RATE_LIMIT_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -93,6 +93,8 @@ export const settingsSchema = z.object({
       maxItemAge: duration.prefault("48h"),
       /** On a feed's first poll, emit its newest N items (0: only record what is there). */
       backfill: z.number().int().min(0).default(0),
+      /** Several processes: how long a dead poll leader keeps the schedule before another takes it over. */
+      leaderLease: duration.refine((ms) => ms >= 1_000, { message: 'at least "1s"' }).prefault("30s"),
     })
     .prefault({}),
   stories: z
@@ -126,6 +128,8 @@ export const settingsSchema = z.object({
       /** At most one edit of a story post per this interval. */
       editDebounce: duration.prefault("60s"),
       newsDefaultCount: z.number().int().min(1).max(10).default(5),
+      /** REST requests per second for all processes of the bot token together (Discord allows 50). */
+      globalRateLimit: z.number().int().min(1).default(45),
     })
     .prefault({}),
 });
