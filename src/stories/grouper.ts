@@ -8,8 +8,8 @@ import { articleTerms, defaultTermOptions, type TermOptions, type TermWeights } 
  * Similarity is the cosine between the article's TF-IDF vector and the story's centroid (the sum of
  * its articles' term weights). Document frequencies count live *stories* (not articles), so a term
  * that one big story repeats stays specific, and they follow the window as stories expire.
- * Candidate stories come from an inverted index; each term scans at most `maxPostings` of its most
- * recent stories, so one insertion costs the same with 10k or 100k stories in the window.
+ * Candidate stories come from an inverted index over the terms found in few stories; frequent terms
+ * only score the candidates found, so one insertion costs the same with 10k or 100k stories in the window.
  */
 
 export interface GroupableArticle {
@@ -36,8 +36,15 @@ export interface GrouperOptions extends TermOptions {
   windowMs: number;
   /** Minimum cosine similarity to join a story. */
   threshold: number;
-  /** Postings scanned per term, newest first: bounds the cost of frequent terms. */
+  /** Terms in more stories than this do not retrieve candidates (they still score them). */
   maxPostings: number;
+  /**
+   * Postings scanned per article, rarest terms first; the remaining terms only score candidates.
+   * With `maxCandidates` this bounds the work per article, whatever the size of the window.
+   */
+  maxScanned: number;
+  /** Candidates scored in full per article. */
+  maxCandidates: number;
   /**
    * Short texts (headline-only feeds) share fewer terms with a story than long ones do, so the
    * threshold scales by (terms / lengthRef) ^ lengthExponent for articles with fewer than
@@ -62,38 +69,61 @@ export const defaultGrouperOptions: GrouperOptions = {
   lengthRef: 40,
   lengthExponent: 0.6,
   sublinearTf: true,
-  maxPostings: 256,
-  maxCentroidTerms: 200,
+  maxPostings: 64,
+  maxScanned: 128,
+  maxCandidates: 4,
+  maxCentroidTerms: 100,
 };
 
+/**
+ * One story's weight for one term, shared by the story's centroid and the term's posting list, so a
+ * scan reads the weight straight from the posting instead of probing each story's centroid map
+ * (that probe, a cache miss per story, was most of the cost of an insertion).
+ */
+interface Posting {
+  story: StoryState;
+  /** Sum of the story's articles' weights for the term; 0 once trimmed from the centroid. */
+  weight: number;
+  term: TermIndex;
+}
+
+/** A term's posting list and its document frequency (live stories containing it), found with one lookup. */
+interface TermIndex {
+  term: string;
+  live: number;
+  /** Oldest first; dead entries (trimmed, or of expired stories) stay until compaction. */
+  entries: Posting[];
+}
+
 interface StoryState {
-  slot: number;
   id: string;
   firstSeen: number;
-  centroid: TermWeights;
+  alive: boolean;
+  centroid: Map<string, Posting>;
   /** Centroid norm under the IDF of its last update; IDF drifts slowly, so it is not recomputed per query. */
   norm: number;
-  articles: number;
   keys: string[];
-  /** Terms trimmed from the centroid; not re-added, so a posting never lists a story twice. */
-  trimmed?: Set<string>;
+  articles: number;
+  /** Scratch space of `bestMatch`: the partial dot product of the current article, valid when `mark` is its number. */
+  acc: number;
+  mark: number;
 }
+
+/** Centroid weights are stored multiplied by this and rounded: exact for the default weights (1, 1.5, 2). */
+const CENTROID_SCALE = 2;
 
 export class Grouper {
   readonly options: GrouperOptions;
-  private readonly stories = new Map<number, StoryState>();
   private readonly byId = new Map<string, StoryState>();
   /** Identity key or article id → story. */
   private readonly identities = new Map<string, StoryState>();
-  /** Term → slots of the stories containing it, oldest first; may hold dead slots until compacted. */
-  private readonly postings = new Map<string, number[]>();
-  /** Term → number of live stories containing it. */
-  private readonly df = new Map<string, number>();
-  /** Slots in creation order, for eviction. */
-  private readonly order: number[] = [];
+  /** Term → its postings and document frequency. */
+  private readonly postings = new Map<string, TermIndex>();
+  /** Stories in creation order, for eviction. */
+  private order: StoryState[] = [];
   private orderHead = 0;
-  private nextSlot = 0;
   private latest = Number.NEGATIVE_INFINITY;
+  private queries = 0;
 
   constructor(options: Partial<GrouperOptions> = {}) {
     this.options = { ...defaultGrouperOptions, ...options };
@@ -101,7 +131,7 @@ export class Grouper {
 
   /** Live stories in the window. */
   get size(): number {
-    return this.stories.size;
+    return this.byId.size;
   }
 
   storyOf(articleIdOrKey: string): string | undefined {
@@ -146,17 +176,16 @@ export class Grouper {
   evictBefore(time: number): string[] {
     const evicted: string[] = [];
     while (this.orderHead < this.order.length) {
-      const slot = this.order[this.orderHead] as number;
-      const story = this.stories.get(slot);
-      if (story && story.firstSeen >= time) break;
+      const story = this.order[this.orderHead] as StoryState;
+      if (story.alive && story.firstSeen >= time) break;
       this.orderHead++;
-      if (story) {
+      if (story.alive) {
         this.drop(story);
         evicted.push(story.id);
       }
     }
     if (this.orderHead > 1024 && this.orderHead * 2 > this.order.length) {
-      this.order.splice(0, this.orderHead);
+      this.order = this.order.slice(this.orderHead);
       this.orderHead = 0;
     }
     return evicted;
@@ -193,8 +222,8 @@ export class Grouper {
     this.evictBefore(time - this.options.windowMs);
   }
 
-  private idf(term: string): number {
-    return Math.log((this.stories.size + 1) / ((this.df.get(term) ?? 0) + 1)) + 1;
+  private idf(df: number): number {
+    return Math.log((this.byId.size + 1) / (df + 1)) + 1;
   }
 
   private thresholdFor(terms: TermWeights): number {
@@ -202,29 +231,67 @@ export class Grouper {
     return threshold * Math.min(1, terms.size / lengthRef) ** lengthExponent;
   }
 
-  /** The most similar live story in the window, found through the inverted index. */
+  /**
+   * The most similar live story in the window, found through the inverted index. The article's terms
+   * are taken rarest first: those in at most `maxPostings` stories retrieve candidates until
+   * `maxScanned` postings have been read; the others only add their share to the `maxCandidates`
+   * best candidates. The work per article is bounded by these constants, not by the window.
+   */
   private bestMatch(terms: TermWeights, time: number): { story: StoryState; score: number } | undefined {
-    const { maxPostings, windowMs, sublinearTf } = this.options;
-    const dots = new Map<number, number>();
+    const { maxPostings, maxScanned, maxCandidates, windowMs, sublinearTf } = this.options;
+    const mark = ++this.queries;
+    const total = this.byId.size + 1;
+    const weighted: Array<{ term: string; w: number; index: TermIndex }> = [];
     let docNorm = 0;
     for (const [term, tf] of terms) {
-      const idf = this.idf(term);
+      const index = this.postings.get(term);
+      const idf = Math.log(total / ((index?.live ?? 0) + 1)) + 1;
       const w = (sublinearTf ? 1 + Math.log(tf) : tf) * idf;
       docNorm += w * w;
-      const posting = this.postings.get(term);
-      if (!posting) continue;
-      const stop = Math.max(0, posting.length - maxPostings);
-      for (let i = posting.length - 1; i >= stop; i--) {
-        const slot = posting[i] as number;
-        const c = this.stories.get(slot)?.centroid.get(term);
-        if (c !== undefined) dots.set(slot, (dots.get(slot) ?? 0) + w * c * idf);
+      // w * idf: the article's weight times the IDF that the centroid's raw weight still needs.
+      if (index) weighted.push({ term, w: w * idf, index });
+    }
+    weighted.sort((a, b) => a.index.live - b.index.live);
+    const found: StoryState[] = [];
+    let scanned = 0;
+    let retrieving = 0;
+    for (; retrieving < weighted.length; retrieving++) {
+      const { w, index } = weighted[retrieving] as { w: number; index: TermIndex };
+      const posting = index.entries;
+      if (index.live > maxPostings || (scanned > 0 && scanned + posting.length > maxScanned)) break;
+      scanned += posting.length;
+      for (const entry of posting) {
+        const story = entry.story;
+        if (entry.weight === 0 || !story.alive) continue;
+        if (story.mark !== mark) {
+          story.mark = mark;
+          story.acc = 0;
+          found.push(story);
+        }
+        story.acc += w * entry.weight;
       }
     }
+    if (found.length === 0 && weighted.length > 0) {
+      // Only common words: look among the newest stories of the rarest of them.
+      const posting = (weighted[0] as { index: TermIndex }).index.entries;
+      for (let i = posting.length - 1; i >= 0 && found.length < maxCandidates; i--) {
+        const story = (posting[i] as Posting).story;
+        if (!story.alive || story.mark === mark) continue;
+        story.mark = mark;
+        story.acc = 0;
+        found.push(story);
+      }
+      retrieving = 0;
+    }
+    const candidates = topCandidates(found, maxCandidates, (story) => Math.abs(time - story.firstSeen) <= windowMs);
     docNorm = Math.sqrt(docNorm);
     let best: { story: StoryState; score: number } | undefined;
-    for (const [slot, dot] of dots) {
-      const story = this.stories.get(slot) as StoryState;
-      if (Math.abs(time - story.firstSeen) > windowMs) continue;
+    for (const story of candidates) {
+      let dot = story.acc;
+      for (let k = retrieving; k < weighted.length; k++) {
+        const { term, w } = weighted[k] as { term: string; w: number };
+        dot += w * (story.centroid.get(term)?.weight ?? 0);
+      }
       const score = dot / (docNorm * story.norm || 1);
       if (!best || score > best.score) best = { story, score };
     }
@@ -235,81 +302,116 @@ export class Grouper {
     const existing = this.byId.get(id);
     if (existing) this.drop(existing);
     const story: StoryState = {
-      slot: this.nextSlot++,
       id,
       firstSeen,
+      alive: true,
       centroid: new Map(),
       norm: 0,
-      articles: 0,
       keys: [],
+      articles: 0,
+      acc: 0,
+      mark: 0,
     };
-    this.stories.set(story.slot, story);
     this.byId.set(id, story);
-    this.order.push(story.slot);
+    this.order.push(story);
     this.grow(story, terms);
     return story;
   }
 
   private grow(story: StoryState, terms: TermWeights): void {
-    for (const [term, weight] of terms) {
-      if (story.trimmed?.has(term)) continue;
-      const had = story.centroid.get(term);
-      story.centroid.set(term, (had ?? 0) + weight);
-      if (had === undefined) this.index(term, story.slot);
-    }
     story.articles++;
-    if (story.centroid.size > this.options.maxCentroidTerms) this.trim(story);
-    let norm = 0;
-    for (const [term, c] of story.centroid) {
-      const w = c * this.idf(term);
-      norm += w * w;
+    let normSquared = story.norm * story.norm;
+    for (const [term, raw] of terms) {
+      // Centroids are stored as small integers (V8 keeps them unboxed: no heap number per posting);
+      // cosine is scale-free, so the factor does not change any score.
+      const weight = Math.max(1, Math.round(raw * CENTROID_SCALE));
+      const entry = story.centroid.get(term);
+      if (entry) {
+        const idf = this.idf(entry.term.live);
+        normSquared += ((entry.weight + weight) ** 2 - entry.weight ** 2) * idf * idf;
+        entry.weight += weight;
+      } else {
+        normSquared += (weight * this.idf(this.index(term, story, weight).term.live)) ** 2;
+      }
     }
-    story.norm = Math.sqrt(norm);
+    const trimmed = story.centroid.size > this.options.maxCentroidTerms;
+    if (trimmed) this.trim(story);
+    // Updated incrementally, with the IDF of the terms this article touched; recomputed in full every
+    // 8 articles (and after a trim) so drift of the other terms' IDF is caught up.
+    if (story.articles % 8 === 0 || trimmed) {
+      normSquared = 0;
+      for (const entry of story.centroid.values()) normSquared += (entry.weight * this.idf(entry.term.live)) ** 2;
+    }
+    story.norm = Math.sqrt(Math.max(0, normSquared));
   }
 
   /** Keeps the heaviest centroid terms; the dropped ones leave the index for this story. */
   private trim(story: StoryState): void {
-    const sorted = [...story.centroid].sort((a, b) => b[1] - a[1]);
-    for (const [term] of sorted.slice(this.options.maxCentroidTerms)) {
+    const sorted = [...story.centroid].sort((a, b) => b[1].weight - a[1].weight);
+    // Down to three quarters of the cap, so a growing story is not re-sorted on every article.
+    for (const [term, entry] of sorted.slice(Math.floor(this.options.maxCentroidTerms * 0.75))) {
+      entry.weight = 0;
       story.centroid.delete(term);
-      story.trimmed ??= new Set();
-      story.trimmed.add(term);
-      this.unindex(term);
+      this.unindex(entry);
     }
   }
 
-  private index(term: string, slot: number): void {
-    let posting = this.postings.get(term);
-    if (!posting) {
-      posting = [];
-      this.postings.set(term, posting);
+  private index(term: string, story: StoryState, weight: number): Posting {
+    const index = this.postings.get(term);
+    const entry: Posting = { story, weight, term: index as TermIndex };
+    if (index) {
+      index.entries.push(entry);
+      index.live++;
+    } else {
+      // Most terms stay in one story: a one-element literal, not an empty array grown by push (which
+      // reserves 17 slots), keeps the index of a 100k-article window within budget.
+      entry.term = { term, live: 1, entries: [entry] };
+      this.postings.set(term, entry.term);
     }
-    posting.push(slot);
-    this.df.set(term, (this.df.get(term) ?? 0) + 1);
+    story.centroid.set(term, entry);
+    return entry;
   }
 
-  /** Lowers the live count; the dead slot stays in the posting until compaction skips it. */
-  private unindex(term: string): void {
-    const n = (this.df.get(term) ?? 1) - 1;
-    if (n <= 0) {
-      this.df.delete(term);
-      this.postings.delete(term);
+  /** Lowers the live count; the dead entry stays in the posting until compaction removes it. */
+  private unindex(entry: Posting): void {
+    const index = entry.term;
+    index.live--;
+    if (index.live <= 0) {
+      if (this.postings.get(index.term) === index) this.postings.delete(index.term);
       return;
     }
-    this.df.set(term, n);
-    const posting = this.postings.get(term);
-    if (posting && posting.length > 2 * n + 16) {
-      this.postings.set(
-        term,
-        posting.filter((slot) => this.stories.get(slot)?.centroid.has(term)),
-      );
+    if (index.entries.length > 2 * index.live + 16) {
+      index.entries = index.entries.filter((e) => e.weight !== 0 && e.story.alive);
     }
   }
 
   private drop(story: StoryState): void {
-    this.stories.delete(story.slot);
+    story.alive = false;
     this.byId.delete(story.id);
     for (const key of story.keys) if (this.identities.get(key) === story) this.identities.delete(key);
-    for (const term of story.centroid.keys()) this.unindex(term);
+    for (const entry of story.centroid.values()) this.unindex(entry);
   }
+}
+
+/**
+ * The `k` stories with the best partial score (dot product so far over the cached norm) that pass the
+ * filter: an insertion into a small sorted array, cheaper than sorting every story found.
+ */
+function topCandidates(found: StoryState[], k: number, keep: (story: StoryState) => boolean): StoryState[] {
+  const top: StoryState[] = [];
+  const scores: number[] = [];
+  for (const story of found) {
+    if (!keep(story)) continue;
+    const score = story.acc / (story.norm || 1);
+    if (top.length === k && score <= (scores[k - 1] as number)) continue;
+    let i = Math.min(top.length, k - 1);
+    while (i > 0 && (scores[i - 1] as number) < score) {
+      top[i] = top[i - 1] as StoryState;
+      scores[i] = scores[i - 1] as number;
+      i--;
+    }
+    top[i] = story;
+    scores[i] = score;
+  }
+  return top;
 }

@@ -47,9 +47,6 @@ const STOPWORDS = new Set(
   ).split(" "),
 );
 
-// A token: letters/digits with inner . , ' - (so "1.2", "U.S.", "Hut-8"), an optional leading $ and
-// trailing % or + (so "$1.2B", "5%", "C++" keep what makes them specific).
-const TOKEN = /\$?[\p{L}\p{N}]+(?:[.,'’&-][\p{L}\p{N}]+)*(?:%|\+\+?)?/gu;
 const HAS_DIGIT = /\p{N}/u;
 
 /** A normalized token and whether the text marks it as a name (capitalized inside a sentence, or has digits). */
@@ -58,44 +55,127 @@ export interface Token {
   name: boolean;
 }
 
-const UPPER = /^\p{Lu}/u;
-const SENTENCE_END = /[.!?:;"“”]\s*$/u;
-
 /**
- * Normalized tokens of a text, in order, stopwords removed. A capitalized word inside a sentence is a
- * name ("Thomas", "BlackBerry"), unless the text is in Title Case, where capitals say nothing.
+ * Raw token (lower case) → its terms. Tokenizing is the hot path of grouping and news vocabulary
+ * repeats, so each distinct word is normalized and stemmed once. Bounded: cleared when it grows past
+ * MAX_CACHED (a rare burst of new words costs one re-warm, never unbounded memory).
  */
-export function tokenize(text: string): Token[] {
-  const source = text.normalize("NFKC");
-  const matches = [...source.matchAll(TOKEN)];
-  let capitalized = 0;
-  for (const m of matches) if (UPPER.test(m[0])) capitalized++;
-  const titleCase = matches.length >= 3 && capitalized / matches.length > 0.6;
-  const out: Token[] = [];
-  for (const match of matches) {
-    const original = match[0];
-    let token = original
-      .toLowerCase()
-      .replace(/['’]s$/u, "")
-      .replace(/’/gu, "'");
-    if (HAS_DIGIT.test(token)) {
-      // "1,200" and "1200" are the same number; "$1.2b" stays as written.
-      token = token.replace(/(\d),(?=\d{3}\b)/gu, "$1");
-      out.push({ term: token, name: true });
-      continue;
-    }
-    const start = match.index ?? 0;
-    const name =
-      !titleCase &&
-      UPPER.test(original) &&
-      start > 0 &&
-      !SENTENCE_END.test(source.slice(Math.max(0, start - 3), start));
+interface CachedTerms {
+  terms: readonly string[];
+  /** The token carries digits: a number, a model, a version. */
+  digits: boolean;
+}
+const termCache = new Map<string, CachedTerms>();
+const MAX_CACHED = 50_000;
+
+function termsOfToken(lower: string): CachedTerms {
+  const cached = termCache.get(lower);
+  if (cached) return cached;
+  let token = lower.replace(/['’]s$/u, "").replace(/’/gu, "'");
+  let terms: readonly string[];
+  if (HAS_DIGIT.test(token)) {
+    // "1,200" and "1200" are the same number; "$1.2b" stays as written.
+    token = token.replace(/(\d),(?=\d{3}\b)/gu, "$1");
+    terms = [token];
+  } else {
     // Hyphenated words and dotted abbreviations: "ai-powered" → ai, powered; "u.s." → us.
+    const out: string[] = [];
     for (const part of token.includes("-") ? token.split("-") : [token.replace(/\./gu, "")]) {
       if (part.length < 2 || STOPWORDS.has(part)) continue;
-      out.push({ term: part.length > 3 ? stemmer(part.replace(/'/gu, "")) : part.replace(/'/gu, ""), name });
+      const bare = part.replace(/'/gu, "");
+      out.push(bare.length > 3 ? stemmer(bare) : bare);
     }
+    terms = out.length === 1 ? [out[0] as string] : out.slice(); // exact-size copies: the cache is long-lived
   }
+  const entry = { terms, digits: HAS_DIGIT.test(token) };
+  if (termCache.size >= MAX_CACHED) termCache.clear();
+  termCache.set(lower, entry);
+  return entry;
+}
+
+function isUpper(code: number): boolean {
+  // ASCII fast path; other scripts through the Unicode property.
+  if (code < 128) return code >= 65 && code <= 90;
+  return /\p{Lu}/u.test(String.fromCharCode(code));
+}
+
+// Character classes of the tokenizer, computed once per UTF-16 code unit: 1 letter or digit, 2 not.
+// A hand-written scanner instead of one Unicode regex: tokenizing is most of the cost of grouping.
+const charClass = new Uint8Array(65_536);
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+function isWord(code: number): boolean {
+  let c = charClass[code] as number;
+  if (c === 0) {
+    // Surrogates belong to astral letters (and emoji, harmlessly) and cannot be tested alone.
+    c = (code >= 0xd800 && code <= 0xdfff) || WORD_CHAR.test(String.fromCharCode(code)) ? 1 : 2;
+    charClass[code] = c;
+  }
+  return c === 1;
+}
+// . , ' ’ & - join word parts: "1.2", "U.S.", "AT&T", "Hut-8".
+function isJoiner(code: number): boolean {
+  return code === 46 || code === 44 || code === 39 || code === 0x2019 || code === 38 || code === 45;
+}
+
+/**
+ * Calls `emit` for each token of the text, in order, stopwords removed: a token is letters/digits with
+ * inner joiners, an optional leading $ and trailing % or + ("$1.2B", "5%", "C++"). `name` tells
+ * whether the text marks it as a name: capitalized inside a sentence (unless the text is in Title
+ * Case, where capitals say nothing), or carrying digits.
+ */
+function scan(text: string, emit: (term: string, name: boolean, digits: boolean) => void): void {
+  const src = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize("NFKC");
+  const n = src.length;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let capitalized = 0;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    const c = src.charCodeAt(i);
+    if (c === 36 && i + 1 < n && isWord(src.charCodeAt(i + 1))) i++;
+    else if (!isWord(c)) {
+      i++;
+      continue;
+    }
+    while (i < n && isWord(src.charCodeAt(i))) i++;
+    while (i + 1 < n && isJoiner(src.charCodeAt(i)) && isWord(src.charCodeAt(i + 1))) {
+      i++;
+      while (i < n && isWord(src.charCodeAt(i))) i++;
+    }
+    if (i < n && src.charCodeAt(i) === 37) i++;
+    else if (i < n && src.charCodeAt(i) === 43) {
+      i++;
+      if (i < n && src.charCodeAt(i) === 43) i++;
+    }
+    starts.push(start);
+    ends.push(i);
+    if (isUpper(src.charCodeAt(start))) capitalized++;
+  }
+  const titleCase = starts.length >= 3 && capitalized / starts.length > 0.6;
+  for (let k = 0; k < starts.length; k++) {
+    const start = starts[k] as number;
+    const entry = termsOfToken(src.slice(start, ends[k]).toLowerCase());
+    if (entry.terms.length === 0) continue;
+    const name = entry.digits || (!titleCase && isUpper(src.charCodeAt(start)) && !afterSentenceEnd(src, start));
+    for (const term of entry.terms) emit(term, name, entry.digits);
+  }
+}
+
+/** Whether the text before `start` ends a sentence (so a capital there says nothing). */
+function afterSentenceEnd(text: string, start: number): boolean {
+  for (let i = start - 1; i >= 0; i--) {
+    const ch = text[i] as string;
+    if (ch === " " || ch === "\t" || ch === "\n") continue;
+    return '.!?:;"“”'.includes(ch);
+  }
+  return true;
+}
+
+/** Normalized tokens of a text with their name flag (see `scan`). */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  scan(text, (term, name) => out.push({ term, name }));
   return out;
 }
 
@@ -110,13 +190,17 @@ export function isSpecific(term: string): boolean {
 /** Weighted terms of one article. */
 export function articleTerms(title: string, excerpt: string, options: TermOptions = defaultTermOptions): TermWeights {
   const weights: TermWeights = new Map();
-  const add = (token: Token, w: number) => {
-    const boost = isSpecific(token.term) ? options.numberBoost : token.name ? options.nameBoost : 1;
-    weights.set(token.term, (weights.get(token.term) ?? 0) + w * boost);
+  const { titleWeight, numberBoost, nameBoost, maxExcerptTokens } = options;
+  let weight = titleWeight;
+  let budget = Number.POSITIVE_INFINITY;
+  const add = (term: string, name: boolean, digits: boolean) => {
+    if (budget-- <= 0) return;
+    const boost = digits ? numberBoost : name ? nameBoost : 1;
+    weights.set(term, (weights.get(term) ?? 0) + weight * boost);
   };
-  for (const t of tokenize(title)) add(t, options.titleWeight);
-  const body = tokenize(excerpt);
-  const n = Math.min(body.length, options.maxExcerptTokens);
-  for (let i = 0; i < n; i++) add(body[i] as Token, 1);
+  scan(title, add);
+  weight = 1;
+  budget = maxExcerptTokens;
+  scan(excerpt, add);
   return weights;
 }
