@@ -24,7 +24,6 @@ export interface PgPool {
   query<R = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<{ rows: R[] }>;
   end(): Promise<void>;
   on(event: "error", listener: (err: Error) => void): unknown;
-  readonly totalCount: number;
 }
 interface PgModule {
   Pool: new (config: Record<string, unknown>) => PgPool;
