@@ -110,6 +110,28 @@ describe("message validation", () => {
     expect(fieldErrors({ content: "x", nonce: "n".repeat(26) })).toMatchObject({ errors: { nonce: {} } });
   });
 
+  it("embed URLs must be well formed http(s); images may also be attachment://", () => {
+    expect(fieldErrors({ embeds: [{ title: "t", url: "not a url" }] })).toMatchObject({
+      errors: { embeds: { "0": { url: { _errors: [{ code: "URL_TYPE_INVALID_URL" }] } } } },
+    });
+    expect(fieldErrors({ embeds: [{ title: "t", image: { url: "ftp://example.com/a.png" } }] })).toMatchObject({
+      errors: { embeds: { "0": { image: { url: { _errors: [{ code: "URL_TYPE_INVALID_SCHEME" }] } } } } },
+    });
+    expect(() =>
+      validateMessageBody(
+        { embeds: [{ title: "t", url: "https://example.com/a", image: { url: "attachment://chart.png" } }] },
+        { requireContent: true },
+      ),
+    ).not.toThrow();
+    expect(fieldErrors({ embeds: [{ title: "t", url: "attachment://chart.png" }] })).toMatchObject({
+      errors: { embeds: { "0": { url: {} } } },
+    });
+  });
+
+  it("whitespace-only content is an empty message", () => {
+    expect(fieldErrors({ content: "  \n " })).toMatchObject({ code: 50006 });
+  });
+
   it("reports a non-dictionary body instead of crashing", () => {
     expect(fieldErrors("just text")).toMatchObject({ code: 50035 });
     expect(fieldErrors(null)).toMatchObject({ code: 50035 });

@@ -121,18 +121,16 @@ export class TrafficStats {
   peakRequestsPerSecond = 0;
   readonly rateLimited: Record<RateLimitReason, number> = { global: 0, route: 0, injected: 0 };
   injectedServerErrors = 0;
-  #second = -1;
-  #inSecond = 0;
+  /** Arrival times within the last second (a sliding window, so a burst is not split at a second boundary). */
+  #recent: number[] = [];
 
   count(now: number): void {
     this.requests++;
-    const second = Math.floor(now / 1000);
-    if (second !== this.#second) {
-      this.#second = second;
-      this.#inSecond = 0;
-    }
-    this.#inSecond++;
-    this.peakRequestsPerSecond = Math.max(this.peakRequestsPerSecond, this.#inSecond);
+    this.#recent.push(now);
+    let drop = 0;
+    while (drop < this.#recent.length && this.#recent[drop]! <= now - 1000) drop++;
+    if (drop > 0) this.#recent.splice(0, drop);
+    this.peakRequestsPerSecond = Math.max(this.peakRequestsPerSecond, this.#recent.length);
   }
 
   snapshot() {

@@ -37,7 +37,35 @@ export const LIMITS = {
 } as const;
 
 const snowflake = z.string().refine(isSnowflake, { params: { snowflake: true } });
-const url = z.string().max(2048);
+/**
+ * Discord checks every embed URL: it must parse, and use http(s) (images and icons may also point at
+ * an uploaded file with attachment://). A feed's odd link fails here exactly as it would in production.
+ */
+function urlField(options: { attachments: boolean }) {
+  const schemes = options.attachments ? ["http:", "https:", "attachment:"] : ["http:", "https:"];
+  return z
+    .string()
+    .max(2048)
+    .superRefine((value, ctx) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(value);
+      } catch {
+        ctx.addIssue({ code: "custom", params: { code: "URL_TYPE_INVALID_URL" }, message: "Not a well formed URL." });
+        return;
+      }
+      if (!schemes.includes(parsed.protocol)) {
+        const allowed = schemes.map((p) => `'${p.slice(0, -1)}'`).join(", ");
+        ctx.addIssue({
+          code: "custom",
+          params: { code: "URL_TYPE_INVALID_SCHEME" },
+          message: `Scheme "${parsed.protocol.slice(0, -1)}" is not supported. Scheme must be one of (${allowed}).`,
+        });
+      }
+    });
+}
+const url = urlField({ attachments: false });
+const mediaUrl = urlField({ attachments: true });
 
 const embedSchema = z.object({
   title: z.string().max(LIMITS.embedTitle).optional(),
@@ -46,11 +74,11 @@ const embedSchema = z.object({
   url: url.optional(),
   timestamp: z.iso.datetime({ offset: true }).optional(),
   color: z.number().int().min(0).max(0xffffff).optional().nullable(),
-  footer: z.object({ text: z.string().max(LIMITS.footerText), icon_url: url.optional() }).optional(),
-  image: z.object({ url }).optional(),
-  thumbnail: z.object({ url }).optional(),
+  footer: z.object({ text: z.string().max(LIMITS.footerText), icon_url: mediaUrl.optional() }).optional(),
+  image: z.object({ url: mediaUrl }).optional(),
+  thumbnail: z.object({ url: mediaUrl }).optional(),
   author: z
-    .object({ name: z.string().max(LIMITS.authorName), url: url.optional(), icon_url: url.optional() })
+    .object({ name: z.string().max(LIMITS.authorName), url: url.optional(), icon_url: mediaUrl.optional() })
     .optional(),
   fields: z
     .array(
@@ -205,7 +233,8 @@ export function validateMessageBody(body: unknown, options: { requireContent: bo
 
 function isEmptyMessage(body: MessageBody): boolean {
   return (
-    !body.content &&
+    // Whitespace alone is nothing to send.
+    !body.content?.trim() &&
     (body.embeds?.length ?? 0) === 0 &&
     (body.attachments?.length ?? 0) === 0 &&
     (body.components?.length ?? 0) === 0 &&
