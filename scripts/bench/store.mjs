@@ -71,7 +71,10 @@ async function withPg(fn) {
   }
 }
 const pgConnections = () =>
-  withPg(async (q) => (await q(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '${clientName}'`))[0].n);
+  withPg(
+    async (q) =>
+      (await q(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '${clientName}'`))[0].n,
+  );
 const sqliteHandles = () =>
   readdirSync("/proc/self/fd").filter((fd) => {
     try {
@@ -83,9 +86,19 @@ const sqliteHandles = () =>
 
 const backends = [
   { name: "memory", url: "memory:", connections: async () => "–", shared: false },
-  { name: "SQLite (file, WAL)", url: `sqlite://${sqliteFile}`, connections: async () => `${sqliteHandles()} file handle`, shared: true },
+  {
+    name: "SQLite (file, WAL)",
+    url: `sqlite://${sqliteFile}`,
+    connections: async () => `${sqliteHandles()} file handle`,
+    shared: true,
+  },
   { name: "Redis", url: REDIS_URL, connections: async () => `${await redisConnections()} connection`, shared: true },
-  { name: "PostgreSQL", url: pgUrl.toString(), connections: async () => `${await pgConnections()} (pool max 5)`, shared: true },
+  {
+    name: "PostgreSQL",
+    url: pgUrl.toString(),
+    connections: async () => `${await pgConnections()} (pool max 5)`,
+    shared: true,
+  },
 ];
 
 const open = (url) => openStore(url, { prefix, clientName, purgeIntervalMs: 0, connectTimeoutMs: 2000 });
@@ -154,13 +167,18 @@ try {
   const admin = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false } });
   admin.on("error", () => {});
   await admin.connect();
-  for await (const keys of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) if (keys.length) await admin.del(keys);
+  for await (const keys of admin.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 }))
+    if (keys.length) await admin.del(keys);
   await admin.close();
 } catch {}
 
 console.log("## Store\n");
-console.log(`\`npm run bench -- store\`: ${COLLECTIONS} collections per store, ${IN_FLIGHT} operations in flight, values ~100 bytes.\n`);
-console.log("| backend | set/s | get/s | getMany keys/s | add/s | add race winners | entries of 5,000 | purge 2,000 expired | connections in use |");
+console.log(
+  `\`npm run bench -- store\`: ${COLLECTIONS} collections per store, ${IN_FLIGHT} operations in flight, values ~100 bytes.\n`,
+);
+console.log(
+  "| backend | set/s | get/s | getMany keys/s | add/s | add race winners | entries of 5,000 | purge 2,000 expired | connections in use |",
+);
 console.log("|---|---|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(r);
 for (const n of notes) console.log(`\n${n}`);
