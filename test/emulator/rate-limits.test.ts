@@ -73,8 +73,10 @@ describe("rate limits and server errors", () => {
     fx.emulator.rateLimitStorm({ count: 2, routes: [MESSAGES], retryAfterMs: 30 });
     const channel = fx.client.channels.cache.get(fx.channel.id) as TextChannel;
     await channel.send("after the storm");
-    const statuses = fx.emulator.requests.filter((r) => r.route === MESSAGES).map((r) => r.status);
-    expect(statuses).toEqual([429, 429, 200]);
+    const attempts = fx.emulator.requests.filter((r) => r.route === MESSAGES);
+    expect(attempts.map((r) => r.status)).toEqual([429, 429, 200]);
+    // Refused attempts are recorded with their bodies, so a test can tell which message was held back.
+    expect(attempts.map((r) => (r.body as { content: string }).content)).toEqual(Array(3).fill("after the storm"));
     expect(fx.emulator.stats().rateLimited).toEqual({ global: 0, route: 0, injected: 2 });
     expect(fx.emulator.messages(fx.channel.id)).toHaveLength(1);
   });

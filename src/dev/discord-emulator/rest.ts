@@ -110,6 +110,9 @@ async function answer(
   if (!matched) return errorAnswer(notFound());
   const { route, params } = matched;
   if (route.auth && req.headers.authorization !== `Bot ${deps.token}`) return errorAnswer(unauthorized());
+  // Decoded up front so refused requests (429, injected 5xx) are recorded with what they carried.
+  const decoded = await decodeBody(req.headers["content-type"], raw, deps.core).catch(() => null);
+  if (decoded) entry.body = decoded.body;
   const now = Date.now();
   deps.stats.count(now);
 
@@ -139,16 +142,12 @@ async function answer(
     return { status: 429, headers: { ...decision.headers, ...limited.headers }, body: limited.body };
   }
 
-  let decoded: { body: unknown; attachments: RouteContext["attachments"] };
-  try {
-    decoded = await decodeBody(req.headers["content-type"], raw, deps.core);
-  } catch {
+  if (!decoded) {
     return {
       ...errorAnswer(new DiscordHttpError(400, 50109, "The request body contains invalid JSON.")),
       headers: decision.headers,
     };
   }
-  entry.body = decoded.body;
   try {
     const result = await route.handler({
       core: deps.core,
