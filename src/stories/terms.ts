@@ -66,7 +66,7 @@ interface CachedTerms {
   digits: boolean;
 }
 const termCache = new Map<string, CachedTerms>();
-const MAX_CACHED = 50_000;
+const MAX_CACHED = 100_000;
 
 function termsOfToken(lower: string): CachedTerms {
   const cached = termCache.get(lower);
