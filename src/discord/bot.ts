@@ -30,8 +30,11 @@ export interface DiscordClientOptions {
  * content and no privileged intents. Partials let reactions on posts from before a restart arrive.
  */
 export function createDiscordClient(options: DiscordClientOptions): Client {
-  const shardOptions =
-    options.shards !== undefined ? { shards: options.shards, shardCount: options.shardCount } : undefined;
+  // SHARD_COUNT alone means "all the shards, in this process"; with SHARD_IDS, only those.
+  const shardOptions = {
+    ...(options.shards !== undefined && { shards: options.shards }),
+    ...(options.shardCount !== undefined && { shardCount: options.shardCount }),
+  };
   return new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
     partials: [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User],
