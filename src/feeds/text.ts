@@ -1,4 +1,4 @@
-import { decodeHTML } from "entities";
+import { decodeHTML, decodeHTMLAttribute } from "entities";
 import { Parser } from "htmlparser2";
 
 /** Elements whose content is never text a reader sees. */
@@ -96,7 +96,7 @@ export function htmlToText(html: string | null | undefined, options: HtmlTextOpt
         else if (BLOCK.has(name)) parts.push(" ");
         else if (name === "img" && firstImage === null && hiddenDepth === 0 && !isTrackingPixel(attribs)) {
           const src = attribs.src || attribs["data-src"];
-          if (src) firstImage = src;
+          if (src) firstImage = src.includes("&") ? decodeHTMLAttribute(src) : src;
         }
       },
       onclosetag(name) {
@@ -111,14 +111,16 @@ export function htmlToText(html: string | null | undefined, options: HtmlTextOpt
         }
       },
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+    // Entities are decoded once on the joined text below: half the cost of decoding token by token.
+    { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
   for (let at = 0; at < html.length; at += SLICE) {
     parser.write(html.slice(at, at + SLICE));
     if (length > maxText && (firstImage !== null || !options.wantImage)) break;
   }
   parser.end();
-  return { text: collapseWhitespace(parts.join("")), firstImage };
+  const text = parts.join("");
+  return { text: collapseWhitespace(text.includes("&") ? decodeHTML(text) : text), firstImage };
 }
 
 /**
