@@ -179,6 +179,7 @@ describe("gateway", () => {
     };
     const identify = JSON.stringify({ op: 2, d: { token: e.token, intents: 1, properties: {} } });
     expect(await closeCodeAfter(["{not json"])).toBe(4002);
+    expect(await closeCodeAfter(["42"])).toBe(4002);
     expect(await closeCodeAfter([JSON.stringify({ op: 3, d: {} })])).toBe(4003);
     expect(await closeCodeAfter([JSON.stringify({ op: 2, d: { token: "nope", intents: 1 } })])).toBe(4004);
     expect(await closeCodeAfter([identify, JSON.stringify({ op: 99 })])).toBe(4001);

@@ -70,6 +70,7 @@ const SESSION_ENDING_CODES = new Set<number>([
   GatewayCloseCodes.DisallowedIntents,
 ]);
 const REPLAY_BUFFER = 1000;
+const MAX_LOG = 10_000;
 
 export interface GatewayOptions {
   token: string;
@@ -117,11 +118,11 @@ export class Gateway extends EventEmitter {
       this.#close(conn, GatewayCloseCodes.DecodeError, "Only encoding=json without compression is supported");
       return;
     }
-    ws.on("message", (data, isBinary) => this.#onMessage(conn, data.toString(), isBinary));
+    ws.on("message", (data) => this.#onMessage(conn, data.toString()));
     this.#send(conn, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.options.heartbeatIntervalMs } });
   }
 
-  #onMessage(conn: Connection, text: string, isBinary: boolean): void {
+  #onMessage(conn: Connection, text: string): void {
     let payload: { op?: unknown; d?: unknown };
     try {
       payload = JSON.parse(text);
@@ -129,8 +130,11 @@ export class Gateway extends EventEmitter {
       this.#close(conn, GatewayCloseCodes.DecodeError, "Error while decoding payload.");
       return;
     }
-    if (isBinary && typeof payload !== "object") return;
-    this.log.push({ at: Date.now(), direction: "in", op: payload.op as number, sessionId: conn.session?.id ?? null });
+    if (typeof payload !== "object" || payload === null) {
+      this.#close(conn, GatewayCloseCodes.DecodeError, "Error while decoding payload.");
+      return;
+    }
+    this.#record({ at: Date.now(), direction: "in", op: payload.op as number, sessionId: conn.session?.id ?? null });
     switch (payload.op) {
       case GatewayOpcodes.Heartbeat:
         this.emit("heartbeat");
@@ -247,7 +251,7 @@ export class Gateway extends EventEmitter {
 
   #onClose(conn: Connection, code: number): void {
     this.connections.delete(conn);
-    this.log.push({ at: Date.now(), direction: "close", code, sessionId: conn.session?.id ?? null });
+    this.#record({ at: Date.now(), direction: "close", code, sessionId: conn.session?.id ?? null });
     const session = conn.session;
     if (session && session.connection === conn) {
       session.connection = null;
@@ -300,7 +304,7 @@ export class Gateway extends EventEmitter {
 
   #send(conn: Connection, payload: GatewayPayload): void {
     if (conn.ws.readyState !== conn.ws.OPEN) return;
-    this.log.push({
+    this.#record({
       at: Date.now(),
       direction: "out",
       op: payload.op,
@@ -309,6 +313,12 @@ export class Gateway extends EventEmitter {
       ...(conn.session ? { shard: conn.session.shard } : {}),
     });
     conn.ws.send(JSON.stringify(payload));
+  }
+
+  /** Keeps the newest entries only: a long-running demo dispatches without end. */
+  #record(entry: GatewayLogEntry): void {
+    this.log.push(entry);
+    if (this.log.length > MAX_LOG + MAX_LOG / 10) this.log.splice(0, this.log.length - MAX_LOG);
   }
 
   #close(conn: Connection, code: number, reason: string): void {
