@@ -1,4 +1,4 @@
-import { articleTerms, defaultTermOptions, type TermOptions, type TermWeights } from "./terms.js";
+import { defaultTermOptions, type TermOptions, Vocabulary, weighTerms } from "./terms.js";
 
 /**
  * The online story grouper: each article, in arrival order, joins the most similar story of the
@@ -87,7 +87,10 @@ interface Posting {
   term: TermIndex;
 }
 
-/** A term's posting list and its document frequency (live stories containing it), found with one lookup. */
+/**
+ * A term: its posting list and document frequency (live stories containing it). The grouper's
+ * vocabulary maps each token straight to these records, so an article's terms need no further lookup.
+ */
 interface TermIndex {
   term: string;
   live: number;
@@ -99,7 +102,7 @@ interface StoryState {
   id: string;
   firstSeen: number;
   alive: boolean;
-  centroid: Map<string, Posting>;
+  centroid: Map<TermIndex, Posting>;
   /** Centroid norm under the IDF of its last update; IDF drifts slowly, so it is not recomputed per query. */
   norm: number;
   keys: string[];
@@ -109,6 +112,15 @@ interface StoryState {
   mark: number;
 }
 
+/** An article's weighted terms. */
+type Vector = Map<TermIndex, number>;
+
+/** Shared by every term without postings; replaced (never pushed into) when a story first uses the term. */
+const NO_POSTINGS: Posting[] = [];
+
+/** Tokens remembered by a grouper's vocabulary before it is cleared (and dead terms swept). */
+const MAX_VOCABULARY = 100_000;
+
 /** Centroid weights are stored multiplied by this and rounded: exact for the default weights (1, 1.5, 2). */
 const CENTROID_SCALE = 2;
 
@@ -117,8 +129,9 @@ export class Grouper {
   private readonly byId = new Map<string, StoryState>();
   /** Identity key or article id → story. */
   private readonly identities = new Map<string, StoryState>();
-  /** Term → its postings and document frequency. */
-  private readonly postings = new Map<string, TermIndex>();
+  /** Term → its record; a record with no live story is swept when the vocabulary is cleared. */
+  private readonly terms = new Map<string, TermIndex>();
+  private readonly vocabulary = new Vocabulary<TermIndex>((term) => this.termIndex(term));
   /** Stories in creation order, for eviction. */
   private order: StoryState[] = [];
   private orderHead = 0;
@@ -146,7 +159,7 @@ export class Grouper {
       return { kind: "duplicate", story: known.id, score: 1 };
     }
     this.advance(article.publishedAt);
-    const terms = articleTerms(article.title, article.excerpt, this.options);
+    const terms = this.vector(article);
     const best = this.bestMatch(terms, article.publishedAt);
     if (best && best.score >= this.thresholdFor(terms)) {
       this.grow(best.story, terms);
@@ -165,7 +178,7 @@ export class Grouper {
   attach(storyId: string, article: GroupableArticle, firstSeen = article.publishedAt): void {
     if (this.findIdentity(article)) return;
     this.advance(article.publishedAt);
-    const terms = articleTerms(article.title, article.excerpt, this.options);
+    const terms = this.vector(article);
     let story = this.byId.get(storyId);
     if (story) this.grow(story, terms);
     else story = this.open(storyId, firstSeen, terms);
@@ -226,7 +239,7 @@ export class Grouper {
     return Math.log((this.byId.size + 1) / (df + 1)) + 1;
   }
 
-  private thresholdFor(terms: TermWeights): number {
+  private thresholdFor(terms: Vector): number {
     const { threshold, lengthRef, lengthExponent } = this.options;
     return threshold * Math.min(1, terms.size / lengthRef) ** lengthExponent;
   }
@@ -237,19 +250,18 @@ export class Grouper {
    * `maxScanned` postings have been read; the others only add their share to the `maxCandidates`
    * best candidates. The work per article is bounded by these constants, not by the window.
    */
-  private bestMatch(terms: TermWeights, time: number): { story: StoryState; score: number } | undefined {
+  private bestMatch(terms: Vector, time: number): { story: StoryState; score: number } | undefined {
     const { maxPostings, maxScanned, maxCandidates, windowMs, sublinearTf } = this.options;
     const mark = ++this.queries;
     const total = this.byId.size + 1;
-    const weighted: Array<{ term: string; w: number; index: TermIndex }> = [];
+    const weighted: Array<{ w: number; index: TermIndex }> = [];
     let docNorm = 0;
-    for (const [term, tf] of terms) {
-      const index = this.postings.get(term);
-      const idf = Math.log(total / ((index?.live ?? 0) + 1)) + 1;
+    for (const [index, tf] of terms) {
+      const idf = Math.log(total / (index.live + 1)) + 1;
       const w = (sublinearTf ? 1 + Math.log(tf) : tf) * idf;
       docNorm += w * w;
       // w * idf: the article's weight times the IDF that the centroid's raw weight still needs.
-      if (index) weighted.push({ term, w: w * idf, index });
+      if (index.live > 0) weighted.push({ w: w * idf, index });
     }
     weighted.sort((a, b) => a.index.live - b.index.live);
     const found: StoryState[] = [];
@@ -289,8 +301,8 @@ export class Grouper {
     for (const story of candidates) {
       let dot = story.acc;
       for (let k = retrieving; k < weighted.length; k++) {
-        const { term, w } = weighted[k] as { term: string; w: number };
-        dot += w * (story.centroid.get(term)?.weight ?? 0);
+        const { index, w } = weighted[k] as { index: TermIndex; w: number };
+        dot += w * (story.centroid.get(index)?.weight ?? 0);
       }
       const score = dot / (docNorm * story.norm || 1);
       if (!best || score > best.score) best = { story, score };
@@ -298,7 +310,7 @@ export class Grouper {
     return best;
   }
 
-  private open(id: string, firstSeen: number, terms: TermWeights): StoryState {
+  private open(id: string, firstSeen: number, terms: Vector): StoryState {
     const existing = this.byId.get(id);
     if (existing) this.drop(existing);
     const story: StoryState = {
@@ -318,7 +330,7 @@ export class Grouper {
     return story;
   }
 
-  private grow(story: StoryState, terms: TermWeights): void {
+  private grow(story: StoryState, terms: Vector): void {
     story.articles++;
     let normSquared = story.norm * story.norm;
     for (const [term, raw] of terms) {
@@ -356,19 +368,24 @@ export class Grouper {
     }
   }
 
-  private index(term: string, story: StoryState, weight: number): Posting {
-    const index = this.postings.get(term);
-    const entry: Posting = { story, weight, term: index as TermIndex };
-    if (index) {
-      index.entries.push(entry);
-      index.live++;
-    } else {
-      // Most terms stay in one story: a one-element literal, not an empty array grown by push (which
-      // reserves 17 slots), keeps the index of a 100k-article window within budget.
-      entry.term = { term, live: 1, entries: [entry] };
-      this.postings.set(term, entry.term);
+  /** The record of a term (created on first sight, with no postings yet). */
+  private termIndex(term: string): TermIndex {
+    let index = this.terms.get(term);
+    if (!index) {
+      index = { term, live: 0, entries: NO_POSTINGS };
+      this.terms.set(term, index);
     }
-    story.centroid.set(term, entry);
+    return index;
+  }
+
+  private index(index: TermIndex, story: StoryState, weight: number): Posting {
+    const entry: Posting = { story, weight, term: index };
+    // Most terms stay in one story: a one-element literal, not an empty array grown by push (which
+    // reserves 17 slots), keeps the index of a 100k-article window within budget.
+    if (index.entries.length === 0) index.entries = [entry];
+    else index.entries.push(entry);
+    index.live++;
+    story.centroid.set(index, entry);
     return entry;
   }
 
@@ -377,12 +394,26 @@ export class Grouper {
     const index = entry.term;
     index.live--;
     if (index.live <= 0) {
-      if (this.postings.get(index.term) === index) this.postings.delete(index.term);
-      return;
-    }
-    if (index.entries.length > 2 * index.live + 16) {
+      index.live = 0;
+      index.entries = NO_POSTINGS;
+    } else if (index.entries.length > 2 * index.live + 16) {
       index.entries = index.entries.filter((e) => e.weight !== 0 && e.story.alive);
     }
+  }
+
+  /**
+   * Bounds the vocabulary: forgets its tokens, and the records of terms no live story contains. Run
+   * only between articles, so no record of an article being placed can be swept.
+   */
+  private boundVocabulary(): void {
+    if (this.vocabulary.size <= MAX_VOCABULARY) return;
+    this.vocabulary.clear();
+    for (const [term, index] of this.terms) if (index.live === 0) this.terms.delete(term);
+  }
+
+  private vector(article: GroupableArticle): Vector {
+    this.boundVocabulary();
+    return weighTerms(article.title, article.excerpt, this.options, this.vocabulary);
   }
 
   private drop(story: StoryState): void {

@@ -60,38 +60,62 @@ export interface Token {
  * repeats, so each distinct word is normalized and stemmed once. Bounded: cleared when it grows past
  * MAX_CACHED (a rare burst of new words costs one re-warm, never unbounded memory).
  */
-interface CachedTerms {
-  terms: readonly string[];
+/** A token's terms (one, several for "ai-powered", none for a stopword) and whether it carries digits. */
+export interface TokenTerms<T> {
+  terms: readonly T[];
   /** The token carries digits: a number, a model, a version. */
   digits: boolean;
 }
-const termCache = new Map<string, CachedTerms>();
-const MAX_CACHED = 100_000;
 
-function termsOfToken(lower: string): CachedTerms {
-  const cached = termCache.get(lower);
-  if (cached) return cached;
+/** Normalizes one lower-cased token into its terms (uncached: see `Vocabulary`). */
+function normalizeToken(lower: string): { terms: string[]; digits: boolean } {
   let token = lower.replace(/['’]s$/u, "").replace(/’/gu, "'");
-  let terms: readonly string[];
   if (HAS_DIGIT.test(token)) {
     // "1,200" and "1200" are the same number; "$1.2b" stays as written.
     token = token.replace(/(\d),(?=\d{3}\b)/gu, "$1");
-    terms = [token];
-  } else {
-    // Hyphenated words and dotted abbreviations: "ai-powered" → ai, powered; "u.s." → us.
-    const out: string[] = [];
-    for (const part of token.includes("-") ? token.split("-") : [token.replace(/\./gu, "")]) {
-      if (part.length < 2 || STOPWORDS.has(part)) continue;
-      const bare = part.replace(/'/gu, "");
-      out.push(bare.length > 3 ? stemmer(bare) : bare);
-    }
-    terms = out.length === 1 ? [out[0] as string] : out.slice(); // exact-size copies: the cache is long-lived
+    return { terms: [token], digits: true };
   }
-  const entry = { terms, digits: HAS_DIGIT.test(token) };
-  if (termCache.size >= MAX_CACHED) termCache.clear();
-  termCache.set(lower, entry);
-  return entry;
+  // Hyphenated words and dotted abbreviations: "ai-powered" → ai, powered; "u.s." → us.
+  const terms: string[] = [];
+  for (const part of token.includes("-") ? token.split("-") : [token.replace(/\./gu, "")]) {
+    if (part.length < 2 || STOPWORDS.has(part)) continue;
+    const bare = part.replace(/'/gu, "");
+    terms.push(bare.length > 3 ? stemmer(bare) : bare);
+  }
+  return { terms, digits: false };
 }
+
+/**
+ * Raw token (lower case) → its terms, each interned as a `T` (a string, or the grouper's own term
+ * record, so that one lookup per token gives the term's postings). Tokenizing is the hot path of
+ * grouping and news vocabulary repeats, so each distinct token is normalized and stemmed once.
+ * The owner bounds it: `clear()` when `size` passes its limit.
+ */
+export class Vocabulary<T> {
+  private readonly tokens = new Map<string, TokenTerms<T>>();
+  constructor(private readonly intern: (term: string) => T) {}
+
+  get size(): number {
+    return this.tokens.size;
+  }
+
+  clear(): void {
+    this.tokens.clear();
+  }
+
+  lookup(lower: string): TokenTerms<T> {
+    const known = this.tokens.get(lower);
+    if (known) return known;
+    const { terms, digits } = normalizeToken(lower);
+    const entry: TokenTerms<T> = { terms: terms.map(this.intern), digits };
+    this.tokens.set(lower, entry);
+    return entry;
+  }
+}
+
+/** The vocabulary of plain string terms, for `tokenize` and `articleTerms`. */
+const strings = new Vocabulary<string>((term) => term);
+const MAX_CACHED = 100_000;
 
 function isUpper(code: number): boolean {
   // ASCII fast path; other scripts through the Unicode property.
@@ -123,7 +147,11 @@ function isJoiner(code: number): boolean {
  * whether the text marks it as a name: capitalized inside a sentence (unless the text is in Title
  * Case, where capitals say nothing), or carrying digits.
  */
-function scan(text: string, emit: (term: string, name: boolean, digits: boolean) => void): void {
+function scan<T>(
+  text: string,
+  vocabulary: Vocabulary<T>,
+  emit: (term: T, name: boolean, digits: boolean) => void,
+): void {
   const src = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize("NFKC");
   const n = src.length;
   const starts: number[] = [];
@@ -155,7 +183,7 @@ function scan(text: string, emit: (term: string, name: boolean, digits: boolean)
   const titleCase = starts.length >= 3 && capitalized / starts.length > 0.6;
   for (let k = 0; k < starts.length; k++) {
     const start = starts[k] as number;
-    const entry = termsOfToken(src.slice(start, ends[k]).toLowerCase());
+    const entry = vocabulary.lookup(src.slice(start, ends[k]).toLowerCase());
     if (entry.terms.length === 0) continue;
     const name = entry.digits || (!titleCase && isUpper(src.charCodeAt(start)) && !afterSentenceEnd(src, start));
     for (const term of entry.terms) emit(term, name, entry.digits);
@@ -175,7 +203,8 @@ function afterSentenceEnd(text: string, start: number): boolean {
 /** Normalized tokens of a text with their name flag (see `scan`). */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  scan(text, (term, name) => out.push({ term, name }));
+  if (strings.size > MAX_CACHED) strings.clear();
+  scan(text, strings, (term, name) => out.push({ term, name }));
   return out;
 }
 
@@ -187,20 +216,31 @@ export function isSpecific(term: string): boolean {
   return HAS_DIGIT.test(term);
 }
 
-/** Weighted terms of one article. */
-export function articleTerms(title: string, excerpt: string, options: TermOptions = defaultTermOptions): TermWeights {
-  const weights: TermWeights = new Map();
+/** Weighted terms of one article, terms interned by the vocabulary. */
+export function weighTerms<T>(
+  title: string,
+  excerpt: string,
+  options: TermOptions,
+  vocabulary: Vocabulary<T>,
+): Map<T, number> {
+  const weights = new Map<T, number>();
   const { titleWeight, numberBoost, nameBoost, maxExcerptTokens } = options;
   let weight = titleWeight;
   let budget = Number.POSITIVE_INFINITY;
-  const add = (term: string, name: boolean, digits: boolean) => {
+  const add = (term: T, name: boolean, digits: boolean) => {
     if (budget-- <= 0) return;
     const boost = digits ? numberBoost : name ? nameBoost : 1;
     weights.set(term, (weights.get(term) ?? 0) + weight * boost);
   };
-  scan(title, add);
+  scan(title, vocabulary, add);
   weight = 1;
   budget = maxExcerptTokens;
-  scan(excerpt, add);
+  scan(excerpt, vocabulary, add);
   return weights;
+}
+
+/** Weighted terms of one article, as strings. */
+export function articleTerms(title: string, excerpt: string, options: TermOptions = defaultTermOptions): TermWeights {
+  if (strings.size > MAX_CACHED) strings.clear();
+  return weighTerms(title, excerpt, options, strings);
 }
