@@ -6,6 +6,7 @@ import {
   type ChatInputCommandInteraction,
   type Interaction,
   MessageFlags,
+  PermissionFlagsBits,
 } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Fixture, startFixture } from "./fixture.js";
@@ -248,6 +249,24 @@ describe("slash commands", () => {
       options: { topic: "ai-hardware" },
     });
     expect((await handle.response()).content).toBe("add:ai-hardware");
+  });
+
+  it("members without a command's default_member_permissions cannot run it, as Discord hides it from them", async () => {
+    await fx.client.application.commands.create(
+      { name: "admin", description: "Admins only", defaultMemberPermissions: PermissionFlagsBits.ManageChannels },
+      fx.guild.id,
+    );
+    expect(() => fx.emulator.runCommand("admin", { channelId: fx.channel.id, userId: fx.member.id })).toThrow(
+      /cannot use \/admin/,
+    );
+    const mods = fx.emulator.createRole(fx.guild.id, { name: "mods", permissions: PermissionFlagsBits.ManageChannels });
+    const mod = fx.emulator.createMember(fx.guild.id, { username: "mod", roleIds: [mods] });
+    onCommand(async (i) => {
+      if (i.isChatInputCommand()) await i.reply("ok");
+    });
+    expect(
+      (await fx.emulator.runCommand("admin", { channelId: fx.channel.id, userId: mod.id }).response()).content,
+    ).toBe("ok");
   });
 
   it("refuses to run a command the bot never registered", () => {

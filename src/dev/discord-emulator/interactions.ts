@@ -6,6 +6,7 @@ import {
   type InteractionResponseType,
   type InteractionType,
   MessageFlags,
+  PermissionFlagsBits,
 } from "discord-api-types/v10";
 import type { EmulatorCore } from "./core.js";
 import { channelJson, guildJson, memberJson, messageJson, userJson } from "./json.js";
@@ -100,6 +101,16 @@ export class InteractionRegistry {
     if (!user) throw new Error(`No user ${input.userId}`);
     const member = guildId ? world.member(guildId, input.userId) : undefined;
     if (guildId && !member) throw new Error(`User ${input.userId} is not a member of guild ${guildId}`);
+    // Discord hides a command from members without its default_member_permissions: they cannot run it.
+    const required = input.command.default_member_permissions;
+    if (guildId && required !== null) {
+      const perms = world.permissionsIn(user.id, channel.id);
+      const needed = BigInt(required);
+      const allowed = needed === 0n ? (perms & PermissionFlagsBits.Administrator) !== 0n : (perms & needed) === needed;
+      if (!allowed) {
+        throw new Error(`${user.username} cannot use /${input.command.name}: it needs permissions ${required}`);
+      }
+    }
 
     const record: InteractionRecord = {
       id: world.ids.next(),
