@@ -103,8 +103,11 @@ export class InteractionRegistry {
     if (guildId && !member) throw new Error(`User ${input.userId} is not a member of guild ${guildId}`);
     // Discord hides a command from members without its default_member_permissions: they cannot run it.
     const required = input.command.default_member_permissions;
+    const perms = guildId ? world.permissionsIn(user.id, channel.id) : 0n;
+    if (guildId && (perms & PermissionFlagsBits.UseApplicationCommands) === 0n) {
+      throw new Error(`${user.username} cannot use application commands in #${channel.name}`);
+    }
     if (guildId && required !== null) {
-      const perms = world.permissionsIn(user.id, channel.id);
       const needed = BigInt(required);
       const allowed = needed === 0n ? (perms & PermissionFlagsBits.Administrator) !== 0n : (perms & needed) === needed;
       if (!allowed) {
