@@ -251,7 +251,10 @@ describe("slash commands", () => {
     expect((await handle.response()).content).toBe("add:ai-hardware");
   });
 
-  it("members without a command's default_member_permissions cannot run it, as Discord hides it from them", async () => {
+  it("with enforceDefaultMemberPermissions, members lacking a command's default permissions cannot run it", async () => {
+    await fx.close();
+    fx = await startFixture({ emulator: { enforceDefaultMemberPermissions: true } });
+    await fx.client.application.commands.set(COMMANDS, fx.guild.id);
     await fx.client.application.commands.create(
       { name: "admin", description: "Admins only", defaultMemberPermissions: PermissionFlagsBits.ManageChannels },
       fx.guild.id,
@@ -267,6 +270,18 @@ describe("slash commands", () => {
     expect(
       (await fx.emulator.runCommand("admin", { channelId: fx.channel.id, userId: mod.id }).response()).content,
     ).toBe("ok");
+  });
+
+  it("by default the interaction is delivered anyway (a server admin may have granted the command)", async () => {
+    await fx.client.application.commands.create(
+      { name: "admin", description: "Admins only", defaultMemberPermissions: PermissionFlagsBits.ManageChannels },
+      fx.guild.id,
+    );
+    onCommand(async (i) => {
+      if (i.isChatInputCommand()) await i.reply(i.memberPermissions?.has("ManageChannels") ? "ok" : "refused");
+    });
+    const handle = fx.emulator.runCommand("admin", { channelId: fx.channel.id, userId: fx.member.id });
+    expect((await handle.response()).content).toBe("refused");
   });
 
   it("refuses to run a command the bot never registered", () => {

@@ -36,6 +36,12 @@ export interface EmulatorOptions {
   botName?: string;
   /** HELLO's heartbeat interval. Discord's is 41250 ms; tests that exercise heartbeats use less. */
   heartbeatIntervalMs?: number;
+  /**
+   * Refuse to run a command for members lacking its `default_member_permissions`. Off by default:
+   * on Discord a server admin can grant the command anyway (Integrations settings), so the bot must
+   * check permissions itself, and tests of that check need the interaction delivered.
+   */
+  enforceDefaultMemberPermissions?: boolean;
   /** How long a disconnected gateway session can be resumed (default 2 min). */
   resumeWindowMs?: number;
   /** Privileged intents "enabled in the developer portal"; default: all three. */
@@ -134,7 +140,9 @@ export class DiscordEmulator {
       },
     });
     this.#core = new EmulatorCore(this.world, this.#gateway, { nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000 });
-    this.#interactions = new InteractionRegistry(this.#core);
+    this.#interactions = new InteractionRegistry(this.#core, {
+      enforceDefaultMemberPermissions: options.enforceDefaultMemberPermissions ?? false,
+    });
     this.#commands = new CommandStore(this.world.ids, bot.id);
     const routeLimits: Record<string, RouteLimit> = {
       ...DEFAULT_ROUTE_LIMITS,

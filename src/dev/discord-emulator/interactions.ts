@@ -83,7 +83,10 @@ export class InteractionRegistry {
   readonly byId = new Map<string, InteractionRecord>();
   readonly byToken = new Map<string, InteractionRecord>();
 
-  constructor(private readonly core: EmulatorCore) {}
+  constructor(
+    private readonly core: EmulatorCore,
+    private readonly options: { enforceDefaultMemberPermissions: boolean } = { enforceDefaultMemberPermissions: false },
+  ) {}
 
   /** Builds and dispatches INTERACTION_CREATE to the shard owning the guild; returns the handle. */
   create(input: {
@@ -101,8 +104,9 @@ export class InteractionRegistry {
     if (!user) throw new Error(`No user ${input.userId}`);
     const member = guildId ? world.member(guildId, input.userId) : undefined;
     if (guildId && !member) throw new Error(`User ${input.userId} is not a member of guild ${guildId}`);
-    // Discord hides a command from members without its default_member_permissions: they cannot run it.
-    const required = input.command.default_member_permissions;
+    // Discord hides a command from members without its default_member_permissions unless a server
+    // admin grants it to them (Integrations settings, not modelled), so this check is opt-in.
+    const required = this.options.enforceDefaultMemberPermissions ? input.command.default_member_permissions : null;
     const perms = guildId ? world.permissionsIn(user.id, channel.id) : 0n;
     if (guildId && (perms & PermissionFlagsBits.UseApplicationCommands) === 0n) {
       throw new Error(`${user.username} cannot use application commands in #${channel.name}`);
