@@ -222,35 +222,42 @@ export class Poller {
     let processed: ProcessedFeed;
     let seen: SeenItems | undefined;
     try {
-      const response = await this.limiter.run(feed.url, () =>
-        fetchFeed(feed.url, {
+      // The fetch slot is held until the body is parsed: at most `concurrency` bodies wait in memory,
+      // however far fetching runs ahead of parsing.
+      const fetched = await this.limiter.run(feed.url, async () => {
+        const response = await fetchFeed(feed.url, {
           timeoutMs: settings.timeout,
           maxBytes: settings.maxBytes,
           maxRedirects: settings.maxRedirects,
           etag: health.etag,
           lastModified: health.lastModified,
           dispatcher: this.dispatcher,
-        }),
-      );
-      if (response.status === "not_modified") {
+        });
+        if (response.status === "not_modified") return { response, processed: null, seen: undefined };
+        const seen = await this.state.seen.get(feed.id);
+        const firstPoll = !seen || seen.url !== feed.url;
+        const processed = await this.pool.run({
+          body: response.body,
+          contentType: response.contentType,
+          feedId: feed.id,
+          baseUrl: response.url,
+          ...(feed.provider === undefined ? {} : { configuredProvider: feed.provider }),
+          quality: feed.quality,
+          defaultTopics: feed.topics,
+          known: firstPoll || !seen ? null : Object.keys(seen.keys),
+          normalize: !firstPoll || settings.backfill > 0,
+          nowMs: now.getTime(),
+        });
+        return { response, processed, seen };
+      });
+      const response = fetched.response;
+      if (response.status === "not_modified" || fetched.processed === null) {
         health = recordSuccess(health, { now, intervalMs: feed.interval ?? settings.interval });
         await this.state.health.set(feed.id, health);
         return { feedId: feed.id, outcome: "not_modified", articles: [], health };
       }
-      seen = await this.state.seen.get(feed.id);
-      const firstPoll = !seen || seen.url !== feed.url;
-      processed = await this.pool.run({
-        body: response.body,
-        contentType: response.contentType,
-        feedId: feed.id,
-        baseUrl: response.url,
-        ...(feed.provider === undefined ? {} : { configuredProvider: feed.provider }),
-        quality: feed.quality,
-        defaultTopics: feed.topics,
-        known: firstPoll || !seen ? null : Object.keys(seen.keys),
-        normalize: !firstPoll || settings.backfill > 0,
-        nowMs: now.getTime(),
-      });
+      processed = fetched.processed;
+      seen = fetched.seen;
       health = recordSuccess(health, {
         now,
         intervalMs: feed.interval ?? settings.interval,
