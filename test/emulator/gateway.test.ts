@@ -189,6 +189,17 @@ describe("gateway", () => {
     expect(res.status).toBe(200);
   });
 
+  it("a guild outage and recovery arrive as guildUnavailable and guildAvailable", async () => {
+    fx = await startFixture();
+    const down = nextEvent<[Guild]>(fx.client, "guildUnavailable");
+    fx.emulator.guildOutage(fx.guild.id);
+    expect((await down)[0].available).toBe(false);
+    const up = nextEvent<[Guild]>(fx.client, "guildAvailable");
+    fx.emulator.guildRecovered(fx.guild.id);
+    expect((await up)[0].id).toBe(fx.guild.id);
+    expect(fx.client.guilds.cache.get(fx.guild.id)?.available).toBe(true);
+  });
+
   it("a wrong token fails login with TokenInvalid and leaves nothing running", async () => {
     emulator = await startDiscordEmulator();
     const client = createTestClient(emulator);

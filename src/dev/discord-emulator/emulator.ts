@@ -390,6 +390,23 @@ export class DiscordEmulator {
     this.#core.removeGuild(guildId);
   }
 
+  /** A Discord outage for one guild: GUILD_DELETE with `unavailable: true` (the bot is still a member). */
+  guildOutage(guildId: string): void {
+    this.#gateway.dispatch(
+      "GUILD_DELETE",
+      { id: guildId, unavailable: true },
+      { guildId, intent: GatewayIntentBits.Guilds },
+    );
+  }
+
+  /** The guild is back: a full GUILD_CREATE, as Discord sends after an outage. */
+  guildRecovered(guildId: string): void {
+    this.#gateway.dispatch("GUILD_CREATE", () => guildCreateJson(this.world, guildId), {
+      guildId,
+      intent: GatewayIntentBits.Guilds,
+    });
+  }
+
   #liveChannel(channelId: string): ChannelRecord {
     const channel = this.world.liveChannel(channelId);
     if (!channel) throw new Error(`No channel ${channelId}`);
