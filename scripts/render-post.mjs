@@ -45,13 +45,13 @@ const e = storyEmbed(story, { topics: (s) => topics[s], relatedEmoji: "🔗" });
 
 const esc = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 /** Discord renders **bold**; the picture shows it as bold and drops the escapes. */
-const unescape = (s) => s.replace(/\\([\\*_~`|>#\-.[\]()])/g, "$1");
+const unescapeMarkdown = (s) => s.replace(/\\([\\*_~`|>#\-.[\]()])/g, "$1");
 function wrap(text, width) {
   const lines = [];
   for (const para of text.split("\n")) {
     let line = "";
     for (const word of para.split(" ")) {
-      if ((line + " " + word).trim().length > width) {
+      if (`${line} ${word}`.trim().length > width) {
         lines.push(line.trim());
         line = word;
       } else line += ` ${word}`;
@@ -70,7 +70,7 @@ for (const l of wrap(e.title, 52)) {
   y += 22;
 }
 y += 6;
-for (const l of wrap(unescape(e.description), 68)) {
+for (const l of wrap(unescapeMarkdown(e.description), 68)) {
   const bold = l.match(/^\*\*(.+?)\*\*(.*)$/);
   parts.push(
     bold

@@ -289,7 +289,7 @@ export async function feedHealthRows(store: Store, config: Config): Promise<Feed
       id: feed.id,
       provider: feed.provider ?? h?.title ?? feed.id,
       url: feed.url,
-      status: !feed.enabled ? "disabled" : !h || !h.lastCheckedAt ? "new" : h.status,
+      status: !feed.enabled ? "disabled" : !h?.lastCheckedAt ? "new" : h.status,
       lastSuccessAt: h?.lastSuccessAt ?? undefined,
       lastError: h?.lastError ?? undefined,
       consecutiveFailures: h?.consecutiveFailures ?? 0,
