@@ -65,6 +65,24 @@ describe("gateway", () => {
     expect((await full)[0].content).toBe("visible");
   });
 
+  it("with Message Content not enabled for the app, REST reads others' messages without content and the intent is refused (4014)", async () => {
+    fx = await startFixture({ emulator: { privilegedIntents: 0 } });
+    const posted = fx.emulator.postMessage(fx.channel.id, fx.member.id, "a user's words");
+    const channel = fx.client.channels.cache.get(fx.channel.id);
+    if (!channel?.isTextBased()) throw new Error("not text");
+    const fetched = await channel.messages.fetch({ message: posted.id, force: true });
+    expect(fetched.content).toBe("");
+    const own = await channel.send("the bot's words");
+    expect((await channel.messages.fetch({ message: own.id, force: true })).content).toBe("the bot's words");
+
+    const greedy = createTestClient(fx.emulator, {
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.MessageContent],
+    });
+    clients.push(greedy);
+    void greedy.login(fx.emulator.token).catch(() => undefined);
+    await expect.poll(() => fx!.emulator.gatewayLog.some((l) => l.direction === "close" && l.code === 4014)).toBe(true);
+  });
+
   it("resumes after a close: sends RESUME and gets the events it missed", async () => {
     fx = await startFixture();
     const received: string[] = [];

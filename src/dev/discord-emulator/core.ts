@@ -24,7 +24,7 @@ export class EmulatorCore {
   constructor(
     readonly world: World,
     readonly gateway: Gateway,
-    readonly options: { nonceWindowMs: number },
+    readonly options: { nonceWindowMs: number; messageContentEnabled: boolean },
   ) {
     this.events.setMaxListeners(0);
   }
@@ -32,6 +32,20 @@ export class EmulatorCore {
   /** The emulator's notion of "now" for deadlines (interaction tokens); tests can move it forward. */
   now(): number {
     return Date.now() + this.clockOffsetMs;
+  }
+
+  /**
+   * A message as REST shows it to the bot: without the Message Content intent enabled for the app,
+   * other users' guild messages come back without content (mentions of the bot excepted), as on Discord.
+   */
+  restMessageJson(message: MessageRecord): Record<string, unknown> {
+    const json = messageJson(this.world, message);
+    return this.#canReadContent(message, this.options.messageContentEnabled) ? json : withoutContent(json);
+  }
+
+  #canReadContent(message: MessageRecord, intent: boolean): boolean {
+    const botId = this.world.botUser.id;
+    return intent || message.authorId === botId || !message.guildId || message.content.includes(`<@${botId}>`);
   }
 
   /** A previously created message with this nonce, if `enforce_nonce` should return it instead. */
@@ -232,17 +246,12 @@ export class EmulatorCore {
 
   #dispatchMessage(t: "MESSAGE_CREATE" | "MESSAGE_UPDATE", message: MessageRecord): void {
     const full = messageJson(this.world, message, { gateway: true });
-    const botId = this.world.botUser.id;
     this.gateway.dispatch(
       t,
       (session: GatewaySession) => {
         // Without the Message Content intent, others' guild messages arrive without their content.
-        const exempt =
-          message.authorId === botId ||
-          !message.guildId ||
-          (session.intents & GatewayIntentBits.MessageContent) !== 0 ||
-          message.content.includes(`<@${botId}>`);
-        return exempt ? full : { ...full, content: "", embeds: [], attachments: [], components: [] };
+        const intent = (session.intents & GatewayIntentBits.MessageContent) !== 0;
+        return this.#canReadContent(message, intent) ? full : withoutContent(full);
       },
       this.#messageTarget(message, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages),
     );
@@ -251,6 +260,10 @@ export class EmulatorCore {
   #messageTarget(message: MessageRecord, guildIntent: number, dmIntent: number) {
     return message.guildId ? { guildId: message.guildId, intent: guildIntent } : { guildId: null, intent: dmIntent };
   }
+}
+
+function withoutContent(json: Record<string, unknown>): Record<string, unknown> {
+  return { ...json, content: "", embeds: [], attachments: [], components: [] };
 }
 
 export interface ParsedEmoji {

@@ -116,12 +116,13 @@ export class DiscordEmulator {
     this.token =
       options.token ??
       `${Buffer.from(bot.id).toString("base64url")}.${randomBytes(4).toString("base64url")}.${randomBytes(27).toString("base64url")}`;
+    const privilegedIntents =
+      options.privilegedIntents ??
+      GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
     this.#gateway = new Gateway({
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
-      privilegedIntents:
-        options.privilegedIntents ??
-        GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent,
+      privilegedIntents,
       url: () => this.gatewayUrl,
       resumeWindowMs: options.resumeWindowMs ?? 120_000,
       readyPayload: (session) => {
@@ -139,7 +140,10 @@ export class DiscordEmulator {
         };
       },
     });
-    this.#core = new EmulatorCore(this.world, this.#gateway, { nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000 });
+    this.#core = new EmulatorCore(this.world, this.#gateway, {
+      nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000,
+      messageContentEnabled: (privilegedIntents & GatewayIntentBits.MessageContent) !== 0,
+    });
     this.#interactions = new InteractionRegistry(this.#core, {
       enforceDefaultMemberPermissions: options.enforceDefaultMemberPermissions ?? false,
     });

@@ -105,14 +105,14 @@ export function listMessages(ctx: RouteContext): RouteResult {
       .reverse();
     page = [...newer, ...older];
   } else page = newestFirst.slice(0, limit);
-  return ok(page.map((m) => messageJson(ctx.core.world, m)));
+  return ok(page.map((m) => ctx.core.restMessageJson(m)));
 }
 
 export function getMessage(ctx: RouteContext): RouteResult {
   const channel = channelOf(ctx);
   const perms = botPermissions(ctx, channel);
   if (!has(perms, PermissionFlagsBits.ReadMessageHistory)) throw missingAccess();
-  return ok(messageJson(ctx.core.world, messageOf(ctx, channel)));
+  return ok(ctx.core.restMessageJson(messageOf(ctx, channel)));
 }
 
 export function editMessage(ctx: RouteContext): RouteResult {
