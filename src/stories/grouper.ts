@@ -96,13 +96,22 @@ interface TermIndex {
   live: number;
   /** Oldest first; dead entries (trimmed, or of expired stories) stay until compaction. */
   entries: Posting[];
+  /**
+   * Scratch space, so centroids need no map: `grow` marks the story's terms with their postings,
+   * `bestMatch` marks the article's frequent terms with their weights; a mark is valid for one call.
+   */
+  mark: number;
+  slot: Posting | undefined;
+  queryMark: number;
+  queryWeight: number;
 }
 
 interface StoryState {
   id: string;
   firstSeen: number;
   alive: boolean;
-  centroid: Map<TermIndex, Posting>;
+  /** The story's live postings: at most `maxCentroidTerms` + one article's terms. */
+  centroid: Posting[];
   /** Centroid norm under the IDF of its last update; IDF drifts slowly, so it is not recomputed per query. */
   norm: number;
   keys: string[];
@@ -137,6 +146,7 @@ export class Grouper {
   private orderHead = 0;
   private latest = Number.NEGATIVE_INFINITY;
   private queries = 0;
+  private stamp = 0;
 
   constructor(options: Partial<GrouperOptions> = {}) {
     this.options = { ...defaultGrouperOptions, ...options };
@@ -298,11 +308,17 @@ export class Grouper {
     const candidates = topCandidates(found, maxCandidates, (story) => Math.abs(time - story.firstSeen) <= windowMs);
     docNorm = Math.sqrt(docNorm);
     let best: { story: StoryState; score: number } | undefined;
+    // The frequent terms' share: marked once, then read while walking each candidate's short centroid.
+    for (let k = retrieving; k < weighted.length; k++) {
+      const { index, w } = weighted[k] as { index: TermIndex; w: number };
+      index.queryMark = mark;
+      index.queryWeight = w;
+    }
     for (const story of candidates) {
       let dot = story.acc;
-      for (let k = retrieving; k < weighted.length; k++) {
-        const { index, w } = weighted[k] as { index: TermIndex; w: number };
-        dot += w * (story.centroid.get(index)?.weight ?? 0);
+      if (retrieving < weighted.length) {
+        for (const entry of story.centroid)
+          if (entry.term.queryMark === mark) dot += entry.term.queryWeight * entry.weight;
       }
       const score = dot / (docNorm * story.norm || 1);
       if (!best || score > best.score) best = { story, score };
@@ -317,7 +333,7 @@ export class Grouper {
       id,
       firstSeen,
       alive: true,
-      centroid: new Map(),
+      centroid: [],
       norm: 0,
       keys: [],
       articles: 0,
@@ -333,11 +349,16 @@ export class Grouper {
   private grow(story: StoryState, terms: Vector): void {
     story.articles++;
     let normSquared = story.norm * story.norm;
+    const mark = ++this.stamp;
+    for (const entry of story.centroid) {
+      entry.term.mark = mark;
+      entry.term.slot = entry;
+    }
     for (const [term, raw] of terms) {
       // Centroids are stored as small integers (V8 keeps them unboxed: no heap number per posting);
       // cosine is scale-free, so the factor does not change any score.
       const weight = Math.max(1, Math.round(raw * CENTROID_SCALE));
-      const entry = story.centroid.get(term);
+      const entry = term.mark === mark ? term.slot : undefined;
       if (entry) {
         const idf = this.idf(entry.term.live);
         normSquared += ((entry.weight + weight) ** 2 - entry.weight ** 2) * idf * idf;
@@ -346,33 +367,35 @@ export class Grouper {
         normSquared += (weight * this.idf(this.index(term, story, weight).term.live)) ** 2;
       }
     }
-    const trimmed = story.centroid.size > this.options.maxCentroidTerms;
+    for (const entry of story.centroid) entry.term.slot = undefined; // no stale reference keeps a dead story
+    const trimmed = story.centroid.length > this.options.maxCentroidTerms;
     if (trimmed) this.trim(story);
     // Updated incrementally, with the IDF of the terms this article touched; recomputed in full every
     // 8 articles (and after a trim) so drift of the other terms' IDF is caught up.
     if (story.articles % 8 === 0 || trimmed) {
       normSquared = 0;
-      for (const entry of story.centroid.values()) normSquared += (entry.weight * this.idf(entry.term.live)) ** 2;
+      for (const entry of story.centroid) normSquared += (entry.weight * this.idf(entry.term.live)) ** 2;
     }
     story.norm = Math.sqrt(Math.max(0, normSquared));
   }
 
   /** Keeps the heaviest centroid terms; the dropped ones leave the index for this story. */
   private trim(story: StoryState): void {
-    const sorted = [...story.centroid].sort((a, b) => b[1].weight - a[1].weight);
+    const sorted = story.centroid.sort((a, b) => b.weight - a.weight);
     // Down to three quarters of the cap, so a growing story is not re-sorted on every article.
-    for (const [term, entry] of sorted.slice(Math.floor(this.options.maxCentroidTerms * 0.75))) {
+    const keep = Math.floor(this.options.maxCentroidTerms * 0.75);
+    for (const entry of sorted.slice(keep)) {
       entry.weight = 0;
-      story.centroid.delete(term);
       this.unindex(entry);
     }
+    story.centroid = sorted.slice(0, keep);
   }
 
   /** The record of a term (created on first sight, with no postings yet). */
   private termIndex(term: string): TermIndex {
     let index = this.terms.get(term);
     if (!index) {
-      index = { term, live: 0, entries: NO_POSTINGS };
+      index = { term, live: 0, entries: NO_POSTINGS, mark: 0, slot: undefined, queryMark: 0, queryWeight: 0 };
       this.terms.set(term, index);
     }
     return index;
@@ -385,7 +408,7 @@ export class Grouper {
     if (index.entries.length === 0) index.entries = [entry];
     else index.entries.push(entry);
     index.live++;
-    story.centroid.set(index, entry);
+    story.centroid.push(entry);
     return entry;
   }
 
@@ -420,7 +443,7 @@ export class Grouper {
     story.alive = false;
     this.byId.delete(story.id);
     for (const key of story.keys) if (this.identities.get(key) === story) this.identities.delete(key);
-    for (const entry of story.centroid.values()) this.unindex(entry);
+    for (const entry of story.centroid) this.unindex(entry);
   }
 }
 
