@@ -1,4 +1,4 @@
-import { type Client, GatewayIntentBits, type Guild, type Message } from "discord.js";
+import { type Client, GatewayIntentBits, type Guild, type Message, type TextChannel } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import {
@@ -68,8 +68,7 @@ describe("gateway", () => {
   it("with Message Content not enabled for the app, REST reads others' messages without content and the intent is refused (4014)", async () => {
     fx = await startFixture({ emulator: { privilegedIntents: 0 } });
     const posted = fx.emulator.postMessage(fx.channel.id, fx.member.id, "a user's words");
-    const channel = fx.client.channels.cache.get(fx.channel.id);
-    if (!channel?.isTextBased()) throw new Error("not text");
+    const channel = fx.client.channels.cache.get(fx.channel.id) as TextChannel;
     const fetched = await channel.messages.fetch({ message: posted.id, force: true });
     expect(fetched.content).toBe("");
     const own = await channel.send("the bot's words");

@@ -207,6 +207,18 @@ describe("channel messages", () => {
     await channel.send("still fine");
   });
 
+  it("a body over the upload limit is a 413 (40005), answered, not a dropped connection", async () => {
+    await fx.close();
+    fx = await startFixture({ emulator: { maxRequestBytes: 64 * 1024 } });
+    const res = await fetch(`${fx.emulator.apiUrl}/v10/channels/${fx.channel.id}/messages`, {
+      method: "POST",
+      headers: { authorization: `Bot ${fx.emulator.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ content: "x".repeat(65 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: 40005 });
+  });
+
   it("refuses a wrong bot token with 401", async () => {
     const res = await fetch(`${fx.emulator.apiUrl}/v10/users/@me`, { headers: { authorization: "Bot nope" } });
     expect(res.status).toBe(401);

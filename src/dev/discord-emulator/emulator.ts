@@ -58,6 +58,8 @@ export interface EmulatorOptions {
   recommendedShards?: number;
   /** How long `enforce_nonce` remembers a nonce (default 5 min). */
   nonceWindowMs?: number;
+  /** Request bodies above this answer 413 / 40005 (default 25 MiB, Discord's upload limit for bots). */
+  maxRequestBytes?: number;
   /** Keep only the newest N entries of `requests` (a long-running demo would otherwise grow forever). */
   maxRecordedRequests?: number;
   /** Each request is logged at debug level, errors at error level. */
@@ -170,6 +172,7 @@ export class DiscordEmulator {
       token: this.token,
       gatewayUrl: () => this.gatewayUrl,
       recommendedShards: () => options.recommendedShards ?? 1,
+      maxRequestBytes: options.maxRequestBytes ?? 25 * 1024 * 1024,
       log,
       record: (entry) => {
         log.debug({ method: entry.method, path: entry.path, status: entry.status }, "discord emulator request");

@@ -40,12 +40,13 @@ export interface RestDeps {
   gatewayUrl: () => string;
   recommendedShards: () => number;
   log: Logger;
+  /** Larger bodies are answered 413 (Discord's upload limit). */
+  maxRequestBytes: number;
   /** Called with every finished request (recording, waiters). */
   record: (request: RecordedRequest) => void;
 }
 
 const API_PREFIX = /^\/api\/v10(?=\/)/;
-const MAX_BODY = 26 * 1024 * 1024;
 
 type Matched = { route: RouteDefinition; params: Record<string, string> };
 
@@ -76,7 +77,7 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
       status: 0,
       response: undefined,
     };
-    void readBody(req)
+    void readBody(req, deps.maxRequestBytes)
       .then(async (raw) => {
         const result = await answer(deps, req, matched, url, raw, entry);
         send(res, result.status, result.headers, result.body);
@@ -104,10 +105,11 @@ async function answer(
   req: IncomingMessage,
   matched: Matched | null,
   url: URL,
-  raw: Buffer,
+  raw: Buffer | null,
   entry: RecordedRequest,
 ): Promise<Answer> {
   if (!matched) return errorAnswer(notFound());
+  if (raw === null) return errorAnswer(new DiscordHttpError(413, 40005, "Request entity too large"));
   const { route, params } = matched;
   if (route.auth && req.headers.authorization !== `Bot ${deps.token}`) return errorAnswer(unauthorized());
   // Decoded up front so refused requests (429, injected 5xx) are recorded with what they carried.
@@ -200,20 +202,16 @@ function safeDecode(path: string): string {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The body, or null when it is over Discord's upload limit (read to the end so the 413 can be sent). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error("Request entity too large"));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= maxBytes) chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("end", () => resolve(size > maxBytes ? null : Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }
