@@ -178,13 +178,44 @@ export class InteractionRegistry {
       id: record.id,
       token: record.token,
       record,
-      response: (timeoutMs = 5_000) => waitFor(core, "interaction response", timeoutMs, () => clone(visible())),
+      response: (timeoutMs = 5_000) =>
+        this.#unlessUnanswered(
+          record,
+          waitFor(core, "interaction response", timeoutMs, () => clone(visible())),
+        ),
       choices: (timeoutMs = 5_000) =>
-        waitFor(core, "autocomplete choices", timeoutMs, () => record.choices ?? undefined),
+        this.#unlessUnanswered(
+          record,
+          waitFor(core, "autocomplete choices", timeoutMs, () => record.choices ?? undefined),
+        ),
       acknowledged: (timeoutMs = 5_000) =>
-        waitFor(core, "interaction acknowledgement", timeoutMs, () => record.responseType ?? undefined),
+        this.#unlessUnanswered(
+          record,
+          waitFor(core, "interaction acknowledgement", timeoutMs, () => record.responseType ?? undefined),
+        ),
       messages: () => this.messagesOf(record).map((m) => clone(m)!),
     };
+  }
+
+  /**
+   * Fails as soon as the 3 s deadline passes with no callback, with the message a user would see,
+   * rather than after the caller's (longer) timeout.
+   */
+  #unlessUnanswered<T>(record: InteractionRecord, waiting: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      const check = () => {
+        if (record.responseType !== null) return;
+        const left = record.createdAt + INITIAL_RESPONSE_MS - this.core.now();
+        if (left > 0) {
+          timer = setTimeout(check, left + 5);
+          return;
+        }
+        reject(new Error(`/${record.commandName}: the application did not respond (no callback within 3 s)`));
+      };
+      check();
+    });
+    return Promise.race([waiting, deadline]).finally(() => clearTimeout(timer));
   }
 
   messagesOf(record: InteractionRecord): MessageRecord[] {
