@@ -206,6 +206,30 @@ describe("gateway", () => {
     expect(res.status).toBe(200);
   });
 
+  it("with shards: 'auto', one client follows /gateway/bot's recommendation and opens a session per shard", async () => {
+    emulator = await startDiscordEmulator({ recommendedShards: 2 });
+    const at = (ms: number) => ((BigInt(ms) - 1_420_070_400_000n) << 22n).toString();
+    const base = Date.now() - (Date.now() % 2);
+    const guilds = [
+      emulator.createGuild({ name: "a", id: at(base) }),
+      emulator.createGuild({ name: "b", id: at(base + 1) }),
+    ];
+    const client = createTestClient(emulator, { shards: "auto" });
+    clients.push(client);
+    await loginTestClient(client, emulator);
+    expect(
+      emulator
+        .sessions()
+        .map((s) => s.shard)
+        .sort(),
+    ).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    expect([...client.guilds.cache.keys()].sort()).toEqual(guilds.map((g) => g.id).sort());
+    expect(client.guilds.cache.get(guilds[0]!.id)?.shardId).toBe(shardOf(guilds[0]!.id, 2));
+  });
+
   it("a guild outage and recovery arrive as guildUnavailable and guildAvailable", async () => {
     fx = await startFixture();
     const down = nextEvent<[Guild]>(fx.client, "guildUnavailable");
