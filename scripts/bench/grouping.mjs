@@ -121,6 +121,8 @@ const pred = new Array(arrivals.length);
 let peakHeap = heapBefore;
 const slices = new Map();
 const live = new Map();
+const work = new Map();
+let workStart = { postingsRead: 0, candidatesScored: 0 };
 // CPU time of this process (user + system), not wall time: on a shared machine other processes'
 // load would otherwise be counted as the grouper's. Wall time is printed beside it.
 const cpuMicros = () => {
@@ -133,7 +135,10 @@ let cpuUs = 0;
 for (let i = 0; i < arrivals.length; i++) {
   const next = article(i);
   const at = CHECKPOINTS.find((c) => i === c - SLICE);
-  if (at) sliceStart = cpuUs;
+  if (at) {
+    sliceStart = cpuUs;
+    workStart = { ...grouper.work };
+  }
   const cpu0 = cpuMicros();
   const wall0 = process.hrtime.bigint();
   pred[i] = grouper.add(next).story;
@@ -142,6 +147,10 @@ for (let i = 0; i < arrivals.length; i++) {
   const end = CHECKPOINTS.find((c) => i === c - 1);
   if (end) {
     slices.set(end, (cpuUs - sliceStart) / SLICE);
+    work.set(end, {
+      postings: (grouper.work.postingsRead - workStart.postingsRead) / SLICE,
+      candidates: (grouper.work.candidatesScored - workStart.candidatesScored) / SLICE,
+    });
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     globalThis.gc?.();
     live.set(end, process.memoryUsage().heapUsed - heapBefore);
@@ -192,10 +201,15 @@ console.log(`| peak heap (process) | ${mb(peakHeap)} MB |`);
 console.log(`| stories in the window at the end | ${grouper.size.toLocaleString("en")} |`);
 console.log(`| B-cubed F1 on the generated labels (sanity) | ${((200 * bp * br) / (bp + br)).toFixed(1)} |`);
 console.log("\nCost per article as the window fills (mean over the 2,000 articles before each mark):\n");
-console.log("| articles in window | CPU µs / article | live heap of the window (after GC) |");
-console.log("|---:|---:|---:|");
+console.log(
+  "| articles in window | CPU µs / article | postings read / article | candidates scored / article | live heap of the window (after GC) |",
+);
+console.log("|---:|---:|---:|---:|---:|");
 for (const [n, us] of slices) {
-  console.log(`| ${(n + 1).toLocaleString("en")} | ${us.toFixed(1)} | ${mb(live.get(n))} MB |`);
+  const w = work.get(n);
+  console.log(
+    `| ${(n + 1).toLocaleString("en")} | ${us.toFixed(1)} | ${w.postings.toFixed(1)} | ${w.candidates.toFixed(2)} | ${mb(live.get(n))} MB |`,
+  );
 }
 console.log("");
 if (same !== total) process.exitCode = 1;
