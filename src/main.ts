@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       rateLimitRedisUrl: env.RATE_LIMIT_REDIS_URL,
       storeUrl: env.STORE_URL,
       perSecond: config.settings.discord.globalRateLimit,
+      shards: { ids: env.SHARD_IDS, count: env.SHARD_COUNT },
       log,
     });
   } catch (err) {

@@ -1,39 +1,52 @@
 /**
- * The generic cell rate algorithm: requests are spaced `intervalMs` apart on average, with up to
- * `burst` of them allowed back to back. The state is one number, the theoretical arrival time (TAT)
- * of the next request, so it fits one Redis key and one atomic script (see global-rate-limit.ts).
+ * The generic cell rate algorithm, in its reservation form: requests are spaced `intervalMs` apart
+ * on average (up to `burst` back to back), and each request is given its slot at once, with how
+ * long to wait for it. The state is one number, the theoretical arrival time (TAT) of the next free
+ * slot, so it fits one Redis key and one atomic script (see global-rate-limit.ts).
  *
- * Why not a counter per second: a fixed window lets twice the budget through around its reset, and
- * even an exact sliding window admits the whole budget in one burst, whose requests then reach
- * Discord spread over connection set-up and network jitter, overlapping the next second's. Spacing
- * them evenly keeps any one-second interval, however aligned, within `1000 / intervalMs + burst`.
+ * Why this shape:
+ * - a counter per second lets twice the budget through around its reset, and even an exact sliding
+ *   window admits the whole budget in one burst, whose requests then reach Discord spread by
+ *   connection set-up and jitter, overlapping the next second's; even spacing keeps any one-second
+ *   interval, however aligned, within `1000 / intervalMs + burst`;
+ * - reserving, rather than "try again in x ms", means one round trip per request: hundreds of waiting
+ *   requests do not all wake up and ask again for every slot.
  */
 export interface GcraDecision {
-  /** 0 when the request may go now; otherwise how long to wait before asking again. */
+  /** True: the slot is this request's, send it after `waitMs`. False: ask again after `waitMs`. */
+  reserved: boolean;
   waitMs: number;
-  /** The state to keep: the next request's theoretical arrival time. */
+  /** The state to keep: the next free slot's theoretical arrival time. */
   tat: number;
 }
 
-export function gcraTake(tat: number | undefined, now: number, intervalMs: number, burst = 1): GcraDecision {
+export interface GcraOptions {
+  intervalMs: number;
+  /** Requests allowed back to back (default 1: evenly spaced). */
+  burst?: number;
+  /**
+   * A slot further ahead than this is not reserved: the caller asks again later, so a request that
+   * gives up meanwhile (a timeout) does not leave a hole in the schedule far ahead. Default: no limit.
+   */
+  maxAheadMs?: number;
+}
+
+export function gcraReserve(tat: number | undefined, now: number, options: GcraOptions): GcraDecision {
+  const { intervalMs, burst = 1, maxAheadMs = Number.POSITIVE_INFINITY } = options;
   const base = Math.max(tat ?? now, now);
-  const tolerance = intervalMs * (burst - 1);
-  const waitMs = base - tolerance - now;
-  if (waitMs > 0) return { waitMs, tat: base };
-  return { waitMs: 0, tat: base + intervalMs };
+  const waitMs = Math.max(0, base - intervalMs * (burst - 1) - now);
+  if (waitMs > maxAheadMs) return { reserved: false, waitMs: waitMs - maxAheadMs, tat: base };
+  return { reserved: true, waitMs, tat: base + intervalMs };
 }
 
 /** The in-process form: one limiter's state, for when the shared one cannot be reached. */
 export class LocalGcra {
   private tat: number | undefined;
-  constructor(
-    private readonly intervalMs: number,
-    private readonly burst = 1,
-  ) {}
+  constructor(private readonly options: GcraOptions) {}
 
-  tryTake(now: number): number {
-    const decision = gcraTake(this.tat, now, this.intervalMs, this.burst);
+  reserve(now: number): GcraDecision {
+    const decision = gcraReserve(this.tat, now, this.options);
     this.tat = decision.tat;
-    return decision.waitMs;
+    return decision;
   }
 }

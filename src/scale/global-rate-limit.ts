@@ -14,23 +14,31 @@ import { LocalGcra } from "./gcra.js";
  * Written here rather than taken from a library: the Redis limiters on npm count fixed windows (up to
  * twice the budget around a window boundary) or admit the budget in bursts, or need another client.
  */
+// Returns the wait before the reserved slot (>= 0), or minus the time after which to ask again.
 const TAKE_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local interval = tonumber(ARGV[1])
 local tolerance = interval * (tonumber(ARGV[2]) - 1)
+local max_ahead = tonumber(ARGV[3])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
-local wait = tat - tolerance - now
-if wait > 0 then return math.ceil(wait) end
+local wait = math.max(0, tat - tolerance - now)
+if wait > max_ahead then return -math.ceil(wait - max_ahead) end
 redis.call('SET', KEYS[1], string.format('%.3f', tat + interval), 'PX', math.ceil(tat + interval - now) + 1000)
-return 0
+return math.ceil(wait)
 `;
 const TAKE_SHA = createHash("sha1").update(TAKE_SCRIPT).digest("hex");
 
-/** Redis must answer within this, or the request goes by the in-process budget instead of waiting on it. */
-const COMMAND_TIMEOUT_MS = 500;
+/** Redis must answer within this, or the request goes by the in-process share instead of waiting on it. */
+const COMMAND_TIMEOUT_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 5_000;
+/**
+ * Slots are reserved at most this far ahead; a request queued behind more asks again later. Well
+ * inside discord.js's 15 s request timeout, which runs while a request waits here.
+ */
+const MAX_AHEAD_MS = 5_000;
+const MAX_LATE_RETRIES = 3;
 /** Discord does not count interaction callbacks and webhook executions (token in the URL) in the global limit. */
 const EXEMPT_PATH = /\/v\d+\/(interactions|webhooks)\//;
 
@@ -46,6 +54,12 @@ export interface GlobalRateLimiterOptions {
   perSecond: number;
   /** Requests allowed back to back before the spacing applies (default 1: evenly spaced). */
   burst?: number;
+  /**
+   * This process's share of the fleet (e.g. its shards ÷ all shards), default 1. While Redis cannot be
+   * reached, the process paces itself at `perSecond × share`, so the fleet together still stays under
+   * the budget instead of piling up 429s (10,000 invalid requests in 10 minutes get the token banned).
+   */
+  fallbackShare?: number;
   /** First part of the Redis key (default "newsdesk"), like the store's prefix. */
   prefix?: string;
   log?: Logger;
@@ -70,7 +84,12 @@ export class GlobalRateLimiter {
     const tokenHash = createHash("sha256").update(options.token).digest("hex").slice(0, 16);
     this.key = `${options.prefix ?? "newsdesk"}.ratelimit.global:${tokenHash}`;
     this.intervalMs = 1_000 / options.perSecond;
-    this.local = new LocalGcra(this.intervalMs, options.burst ?? 1);
+    const share = Math.min(1, Math.max(0, options.fallbackShare ?? 1));
+    this.local = new LocalGcra({
+      intervalMs: 1_000 / Math.max(share * options.perSecond, 1),
+      burst: options.burst,
+      maxAheadMs: MAX_AHEAD_MS,
+    });
     this.log = options.log ?? silentLogger;
   }
 
@@ -89,7 +108,10 @@ export class GlobalRateLimiter {
     });
     try {
       await client.connect();
+      // Loaded once, so requests never meet NOSCRIPT (and a retry with the whole script) in a burst.
+      await client.scriptLoad(TAKE_SCRIPT);
     } catch (err) {
+      if (client.isOpen) client.destroy();
       throw new Error(
         `cannot reach Redis for the shared Discord rate limit (${maskUrl(options.redisUrl)}): ${(err as Error).message}`,
       );
@@ -101,12 +123,24 @@ export class GlobalRateLimiter {
   async acquire(signal?: AbortSignal): Promise<void> {
     const started = Date.now();
     let slept = false;
+    let lateRetries = 0;
     for (;;) {
       signal?.throwIfAborted();
-      const waitMs = await this.take();
-      if (waitMs <= 0) break;
-      slept = true;
-      await sleep(waitMs, signal);
+      const asked = Date.now();
+      const { reserved, waitMs } = await this.reserve();
+      if (waitMs > 0) {
+        slept = true;
+        await sleep(waitMs, signal);
+      }
+      if (!reserved) continue;
+      // Woken (or answered) well after the slot, by a busy event loop: sending now would bunch this
+      // request with the ones due now. Take a fresh slot instead, a few times at most.
+      const lateMs = Date.now() - (asked + waitMs);
+      if (lateMs > this.intervalMs && lateRetries < MAX_LATE_RETRIES) {
+        lateRetries++;
+        continue;
+      }
+      break;
     }
     if (slept) {
       this.waits.count++;
@@ -130,27 +164,30 @@ export class GlobalRateLimiter {
     if (this.client.isOpen) await this.client.close().catch(() => this.client.destroy());
   }
 
-  /** 0 when a place was taken, otherwise the ms until one frees up. */
-  private async take(): Promise<number> {
-    const args = { keys: [this.key], arguments: [String(this.intervalMs), String(this.options.burst ?? 1)] };
+  /** A slot of the shared schedule, or when to ask again. */
+  private async reserve(): Promise<{ reserved: boolean; waitMs: number }> {
+    const burst = String(this.options.burst ?? 1);
+    const args = { keys: [this.key], arguments: [String(this.intervalMs), burst, String(MAX_AHEAD_MS)] };
     try {
       const reply = await withTimeout(
         this.client.evalSha(TAKE_SHA, args).catch((err: Error) => {
+          // Redis restarted and forgot the script: run it whole (which loads it again).
           if (!/NOSCRIPT/.test(err.message)) throw err;
           return this.client.eval(TAKE_SCRIPT, args);
         }),
         COMMAND_TIMEOUT_MS,
       );
-      return Number(reply);
+      const wait = Number(reply);
+      return wait >= 0 ? { reserved: true, waitMs: wait } : { reserved: false, waitMs: -wait };
     } catch (err) {
-      // Redis down: keep posting within this process's share rather than stop; Discord's own 429s,
-      // which discord.js honours, remain the backstop.
+      // Redis down: keep posting within this process's share of the budget rather than stop;
+      // Discord's own 429s, which discord.js honours, remain the backstop.
       const now = Date.now();
       if (now - this.lastFallbackWarning > 60_000) {
         this.lastFallbackWarning = now;
         this.log.warn({ err: (err as Error).message }, "shared rate limit unavailable; pacing this process alone");
       }
-      return this.local.tryTake(now);
+      return this.local.reserve(now);
     }
   }
 }

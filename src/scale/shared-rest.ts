@@ -11,6 +11,8 @@ export interface SharedRestOptions {
   storeUrl: string;
   /** settings discord.globalRateLimit: requests per second for the whole fleet. */
   perSecond: number;
+  /** This process's shards and the fleet's count, to size its share while Redis is away. */
+  shards?: { ids?: number[]; count?: number };
   log: Logger;
 }
 
@@ -37,6 +39,7 @@ export async function connectSharedRest(options: SharedRestOptions): Promise<Sha
     prefix: redis.prefix,
     token: options.token,
     perSecond: options.perSecond,
+    fallbackShare: shareOf(options.shards),
     log: options.log,
   });
   return {
@@ -52,4 +55,10 @@ function redisFor(options: SharedRestOptions): { url: string; prefix?: string } 
   const parsed = parseStoreUrl(source);
   if (parsed.scheme !== "redis" && parsed.scheme !== "rediss") return undefined;
   return { url: parsed.target, prefix: parsed.prefix };
+}
+
+/** A process running 2 of 8 shards gets a quarter of the budget; without shard ranges, all of it. */
+function shareOf(shards: SharedRestOptions["shards"]): number {
+  if (!shards?.ids || !shards.count) return 1;
+  return Math.min(1, shards.ids.length / shards.count);
 }

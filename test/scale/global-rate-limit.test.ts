@@ -1,7 +1,7 @@
 import { DefaultRestOptions, REST, Routes } from "discord.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DiscordEmulator, startDiscordEmulator } from "../../src/dev/discord-emulator/index.js";
-import { gcraTake, LocalGcra } from "../../src/scale/gcra.js";
+import { gcraReserve, LocalGcra } from "../../src/scale/gcra.js";
 import { GlobalRateLimiter } from "../../src/scale/global-rate-limit.js";
 import { REDIS_URL, redisNamespace, redisUnavailable, reportUnavailable } from "./redis.js";
 
@@ -19,34 +19,46 @@ function rollingPeak(times: number[]): number {
   return peak;
 }
 
-describe("gcraTake", () => {
-  it("spaces requests evenly: never more than the rate plus the burst in any window", () => {
-    // 10 per second (100 ms apart), asked for every 10 ms during 3 s.
-    const granted: number[] = [];
-    const local = new LocalGcra(100);
-    for (let now = 0; now < 3_000; now += 10) if (local.tryTake(now) === 0) granted.push(now);
-    expect(granted.slice(0, 4)).toEqual([0, 100, 200, 300]);
-    expect(rollingPeak(granted)).toBe(10);
+describe("gcraReserve", () => {
+  /** Send times of requests arriving every `everyMs` for `forMs`, each sent when its reserved slot comes. */
+  function sendTimes(gcra: LocalGcra, everyMs: number, forMs: number): number[] {
+    const sends: number[] = [];
+    for (let now = 0; now < forMs; now += everyMs) {
+      const d = gcra.reserve(now);
+      if (d.reserved) sends.push(now + d.waitMs);
+    }
+    return sends;
+  }
+
+  it("spaces requests evenly: never more than the rate in any window, however aligned", () => {
+    // 10 per second (100 ms apart), 300 requests arriving within 3 s.
+    const sends = sendTimes(new LocalGcra({ intervalMs: 100 }), 10, 3_000);
+    expect(sends.slice(0, 4)).toEqual([0, 100, 200, 300]);
+    expect(rollingPeak(sends)).toBe(10);
   });
 
-  it("says how long to wait, and lets a burst through back to back when asked", () => {
-    expect(gcraTake(undefined, 1_000, 100)).toEqual({ waitMs: 0, tat: 1_100 });
-    expect(gcraTake(1_100, 1_030, 100)).toEqual({ waitMs: 70, tat: 1_100 });
-    const burst = [0, 0, 0, 0].map(() => 0);
-    let tat: number | undefined;
-    for (const i of burst.keys()) {
-      const d = gcraTake(tat, 0, 100, 3);
-      burst[i] = d.waitMs;
-      tat = d.tat;
-    }
-    expect(burst).toEqual([0, 0, 0, 100]);
+  it("reserves a slot with its wait, lets a burst through back to back when asked", () => {
+    expect(gcraReserve(undefined, 1_000, { intervalMs: 100 })).toEqual({ reserved: true, waitMs: 0, tat: 1_100 });
+    expect(gcraReserve(1_100, 1_030, { intervalMs: 100 })).toEqual({ reserved: true, waitMs: 70, tat: 1_200 });
+    const burst = new LocalGcra({ intervalMs: 100, burst: 3 });
+    expect([0, 0, 0, 0].map(() => burst.reserve(0).waitMs)).toEqual([0, 0, 0, 100]);
+  });
+
+  it("does not reserve slots too far ahead: the caller asks again later", () => {
+    const gcra = new LocalGcra({ intervalMs: 100, maxAheadMs: 250 });
+    expect([0, 1, 2, 3].map(() => gcra.reserve(0))).toEqual([
+      { reserved: true, waitMs: 0, tat: 100 },
+      { reserved: true, waitMs: 100, tat: 200 },
+      { reserved: true, waitMs: 200, tat: 300 },
+      { reserved: false, waitMs: 50, tat: 300 },
+    ]);
   });
 
   it("forgets idle time: a quiet spell does not save up a burst", () => {
-    const local = new LocalGcra(100);
-    expect(local.tryTake(0)).toBe(0);
-    expect(local.tryTake(10_000)).toBe(0);
-    expect(local.tryTake(10_001)).toBe(99);
+    const gcra = new LocalGcra({ intervalMs: 100 });
+    expect(gcra.reserve(0).waitMs).toBe(0);
+    expect(gcra.reserve(10_000).waitMs).toBe(0);
+    expect(gcra.reserve(10_001).waitMs).toBe(99);
   });
 });
 
