@@ -12,10 +12,8 @@ import { isThread, type MessageRecord, type World } from "./world.js";
  * reactions and threads, each followed by the gateway events Discord sends for it.
  */
 
-/** Emitted on `core.events` so interaction handles and tests can wait for changes. */
-export type CoreEvent = "message" | "interaction";
-
 export class EmulatorCore {
+  /** Emits "message" and "interaction" on every change, so handles and waiters can re-check. */
   readonly events = new EventEmitter();
   /** `${channelId}:${authorId}:${nonce}` → message id and when, for `enforce_nonce`. */
   readonly #nonces = new Map<string, { messageId: string; at: number }>();

@@ -31,7 +31,7 @@ export class DiscordHttpError extends Error {
 }
 
 /** Builds `{ embeds: { "0": { title: { _errors: [...] } } } }` from flat paths. */
-export function nestErrors(list: ReadonlyArray<{ path: FieldPath; error: FieldError }>): Record<string, unknown> {
+function nestErrors(list: ReadonlyArray<{ path: FieldPath; error: FieldError }>): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   for (const { path, error } of list) {
     let node = root;

@@ -1,4 +1,3 @@
-import { MessageFlags } from "discord-api-types/v10";
 import {
   type ChannelRecord,
   isThread,
@@ -263,5 +262,3 @@ function mentionedUsers(world: World, message: MessageRecord): UserRecord[] {
     .map((id) => world.users.get(id))
     .filter((u): u is UserRecord => u !== undefined);
 }
-
-export const EPHEMERAL = MessageFlags.Ephemeral;

@@ -94,7 +94,7 @@ function windowAt(map: Map<string, Window>, key: string, now: number, windowMs: 
 }
 
 /** Stable opaque bucket id per route, like the hashes Discord sends. */
-export function bucketHash(method: string, route: string): string {
+function bucketHash(method: string, route: string): string {
   return createHash("md5").update(`${method} ${route}`).digest("hex");
 }
 

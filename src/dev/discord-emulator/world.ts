@@ -1,5 +1,5 @@
 import type { APIAllowedMentions, APIEmbed, APIMessageReference } from "discord-api-types/v10";
-import { ChannelType, OverwriteType, PermissionFlagsBits } from "discord-api-types/v10";
+import { ChannelType } from "discord-api-types/v10";
 import { computePermissions, DEFAULT_EVERYONE_PERMISSIONS, type Overwrite } from "./permissions.js";
 import { SnowflakeGenerator, snowflakeTime } from "./snowflake.js";
 
@@ -308,7 +308,7 @@ export class World {
   }
 }
 
-export function memberKey(guildId: string, userId: string): string {
+function memberKey(guildId: string, userId: string): string {
   return `${guildId}:${userId}`;
 }
 
@@ -319,10 +319,3 @@ export function isThread(channel: ChannelRecord): boolean {
     channel.type === ChannelType.AnnouncementThread
   );
 }
-
-/** Overwrite helper for tests: deny (or allow) some of the bot's permissions in one channel. */
-export function memberOverwrite(userId: string, change: { allow?: bigint; deny?: bigint }): Overwrite {
-  return { id: userId, type: OverwriteType.Member, allow: change.allow ?? 0n, deny: change.deny ?? 0n };
-}
-
-export { PermissionFlagsBits };
