@@ -93,9 +93,17 @@ function windowAt(map: Map<string, Window>, key: string, now: number, windowMs: 
   return w;
 }
 
-/** Stable opaque bucket id per route, like the hashes Discord sends. */
+const hashes = new Map<string, string>();
+
+/** Stable opaque bucket id per route, like the hashes Discord sends (computed once per route). */
 function bucketHash(method: string, route: string): string {
-  return createHash("md5").update(`${method} ${route}`).digest("hex");
+  const key = `${method} ${route}`;
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    hash = createHash("md5").update(key).digest("hex");
+    hashes.set(key, hash);
+  }
+  return hash;
 }
 
 /** The headers and body of a 429, as Discord sends them (the header is what discord.js waits on). */
