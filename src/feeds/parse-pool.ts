@@ -32,7 +32,7 @@ export function defaultParseWorkers(): number {
  */
 export class ParsePool {
   private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Pending & { id: number }>();
+  private readonly busy = new Map<Worker, Pending & { id: number; timer: NodeJS.Timeout }>();
   private readonly queue: Pending[] = [];
   private readonly localTopics: TopicMatcher | null;
   private nextId = 0;
@@ -42,6 +42,8 @@ export class ParsePool {
   constructor(
     private readonly size: number,
     private readonly topics: readonly TopicConfig[] | TopicMatcher,
+    /** A job running longer than this fails its feed and its worker is replaced. */
+    private readonly jobTimeoutMs = 60_000,
   ) {
     this.localTopics = "tag" in topics ? topics : topics.length > 0 ? compileTopicRules(topics) : null;
     // A prebuilt matcher cannot cross to a worker: run in-process then.
@@ -70,10 +72,23 @@ export class ParsePool {
       if (!worker) return;
       const pending = this.queue.shift() as Pending;
       const id = this.nextId++;
-      this.busy.set(worker, { ...pending, id });
+      const timer = setTimeout(() => this.timeOut(worker), this.jobTimeoutMs);
+      timer.unref();
+      this.busy.set(worker, { ...pending, id, timer });
       worker.ref(); // a job in flight keeps the process alive until it answers
       worker.postMessage({ id, job: pending.job });
     }
+  }
+
+  /** A document that keeps the parser busy too long: fail that feed, replace the worker. */
+  private timeOut(worker: Worker): void {
+    const pending = this.busy.get(worker);
+    if (!pending) return;
+    this.busy.delete(worker);
+    this.workers--;
+    void worker.terminate();
+    pending.reject(new FeedError("timeout", `parsing took longer than ${this.jobTimeoutMs} ms; parser restarted`));
+    if (!this.closed) this.dispatch();
   }
 
   private spawn(): Worker {
@@ -87,6 +102,7 @@ export class ParsePool {
     worker.on("message", (reply: Reply) => {
       const pending = this.busy.get(worker);
       if (!pending || pending.id !== reply.id) return;
+      clearTimeout(pending.timer);
       this.busy.delete(worker);
       this.idle.push(worker);
       worker.unref(); // idle workers must not keep the process alive
@@ -97,6 +113,7 @@ export class ParsePool {
     const fail = (err: Error) => {
       this.workers--;
       const pending = this.busy.get(worker);
+      if (pending) clearTimeout(pending.timer);
       this.busy.delete(worker);
       const at = this.idle.indexOf(worker);
       if (at >= 0) this.idle.splice(at, 1);

@@ -90,7 +90,11 @@ export class Poller {
   constructor(private readonly options: PollerOptions) {
     this.state = new FeedStateStore(options.store);
     this.limiter = new FetchLimiter(options.settings.concurrency, options.settings.perHost);
-    this.pool = new ParsePool(options.parseWorkers ?? defaultParseWorkers(), options.topics);
+    this.pool = new ParsePool(
+      options.parseWorkers ?? defaultParseWorkers(),
+      options.topics,
+      Math.max(30_000, options.settings.timeout),
+    );
     this.log = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable, Writable } from "node:stream";
@@ -324,5 +324,45 @@ describe("the built CLI in a child process", () => {
 
     const failed = await run(process.execPath, [cliJs, "parse", "--nope"], { cwd: ROOT }).catch((e) => e);
     expect(failed.code).toBe(2);
+  }, 60_000);
+
+  it("parses in worker threads: same results as in-process, bad documents and overlong jobs fail only their feed", async () => {
+    // Worker threads need the built JavaScript, so this imports the compiled pool.
+    const { ParsePool } = (await import(
+      path.join(out, "src/feeds/parse-pool.js")
+    )) as typeof import("../../src/feeds/parse-pool.js");
+    const topics = [
+      { slug: "ai-hardware", name: "AI hardware", description: "d", color: 1, keywords: ["NPU"], allow: [], block: [] },
+    ];
+    const job = (file: string) => ({
+      body: readFileSync(fixture(file)),
+      contentType: null,
+      feedId: "f",
+      baseUrl: "https://feeds.example.test/feed.xml",
+      quality: 50,
+      defaultTopics: [],
+      known: null,
+      normalize: true,
+      nowMs: Date.parse("2026-01-07T00:00:00Z"),
+    });
+    const pool = new ParsePool(2, topics);
+    const inProcess = new ParsePool(0, topics);
+    try {
+      const [inWorker, local] = await Promise.all([pool.run(job("rss2.xml")), inProcess.run(job("rss2.xml"))]);
+      expect(inWorker).toEqual(local);
+      expect(inWorker.fresh[0]?.topics).toEqual(["ai-hardware"]);
+      await expect(pool.run(job("bomb.xml"))).rejects.toMatchObject({ kind: "parse" });
+      // The pool still works after a failed job.
+      expect((await pool.run(job("rdf.xml"))).fresh).toHaveLength(2);
+    } finally {
+      await pool.close();
+    }
+    const impatient = new ParsePool(1, topics, 1);
+    try {
+      await expect(impatient.run(job("html-heavy.xml"))).rejects.toMatchObject({ kind: "timeout" });
+      await expect(impatient.run(job("rss091.xml"))).rejects.toMatchObject({ kind: "timeout" });
+    } finally {
+      await impatient.close();
+    }
   }, 60_000);
 });
