@@ -112,7 +112,7 @@ export class DiscordEmulator {
   readonly #requestWaiters = new Set<() => void>();
   #port = 0;
 
-  private constructor(private readonly options: EmulatorOptions) {
+  private constructor(options: EmulatorOptions) {
     this.world = new World({ botName: options.botName ?? "newsdesk" });
     const bot = this.world.botUser;
     this.token =
