@@ -65,7 +65,7 @@ const dir = mkdtempSync(path.join(tmpdir(), "newsdesk-bench-poll-"));
 const bodyDir = path.join(dir, "bodies");
 mkdirSync(bodyDir);
 const bodies = Array.from({ length: FEEDS }, (_, f) => Buffer.from(feedBody(f)));
-bodies.forEach((b, f) => writeFileSync(path.join(bodyDir, `${f}.xml`), b));
+for (const [f, b] of bodies.entries()) writeFileSync(path.join(bodyDir, `${f}.xml`), b);
 const totalBytes = bodies.reduce((n, b) => n + b.byteLength, 0);
 
 // --- server: a child process with HOSTS listeners; ETag per feed, 304 on a match ---
