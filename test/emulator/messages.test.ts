@@ -86,6 +86,8 @@ describe("channel messages", () => {
     expect((await apiError(channel.send("no"))).code).toBe(50013);
     const other = fx.emulator.createChannel(fx.guild.id, { name: "other" });
     await fx.client.rest.post(`/channels/${other.id}/messages`, { body: { embeds: [{ title: "fine here" }] } });
+    // Refusals count toward Discord's invalid-request limit (10,000 per 10 min before an IP ban).
+    expect(fx.emulator.stats().invalidRequests).toBe(2);
   });
 
   it("answers 50001 Missing Access for a channel the bot cannot see", async () => {

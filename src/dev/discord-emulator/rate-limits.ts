@@ -129,6 +129,8 @@ export class TrafficStats {
   peakRequestsPerSecond = 0;
   readonly rateLimited: Record<RateLimitReason, number> = { global: 0, route: 0, injected: 0 };
   injectedServerErrors = 0;
+  /** 401, 403 and 429 answers: Discord bans an IP for a while after 10,000 of these in 10 minutes. */
+  invalidRequests = 0;
   /** Arrival times within the last second (a sliding window, so a burst is not split at a second boundary). */
   #recent: number[] = [];
 
@@ -147,6 +149,7 @@ export class TrafficStats {
       peakRequestsPerSecond: this.peakRequestsPerSecond,
       rateLimited: { ...this.rateLimited },
       injectedServerErrors: this.injectedServerErrors,
+      invalidRequests: this.invalidRequests,
     };
   }
 }

@@ -83,6 +83,7 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
         send(res, result.status, result.headers, result.body);
         entry.status = result.status;
         entry.response = result.body;
+        if (result.status === 401 || result.status === 403 || result.status === 429) deps.stats.invalidRequests++;
         deps.record(entry);
       })
       .catch((err: unknown) => {
