@@ -39,6 +39,8 @@ const MAX_RECONNECT_DELAY_MS = 5_000;
  */
 const MAX_AHEAD_MS = 5_000;
 const MAX_LATE_RETRIES = 3;
+/** Timers and replies are this late on any busy process; only lateness beyond it counts. */
+const MIN_LATE_LIMIT_MS = 20;
 /** Discord does not count interaction callbacks and webhook executions (token in the URL) in the global limit. */
 const EXEMPT_PATH = /\/v\d+\/(interactions|webhooks)\//;
 
@@ -71,6 +73,7 @@ export class GlobalRateLimiter {
   private readonly key: string;
   private readonly local: LocalGcra;
   private readonly intervalMs: number;
+  private readonly lateLimitMs: number;
   private readonly log: Logger;
   private connected = false;
   private lastFallbackWarning = 0;
@@ -84,6 +87,7 @@ export class GlobalRateLimiter {
     const tokenHash = createHash("sha256").update(options.token).digest("hex").slice(0, 16);
     this.key = `${options.prefix ?? "newsdesk"}.ratelimit.global:${tokenHash}`;
     this.intervalMs = 1_000 / options.perSecond;
+    this.lateLimitMs = Math.max(3 * this.intervalMs, MIN_LATE_LIMIT_MS);
     const share = Math.min(1, Math.max(0, options.fallbackShare ?? 1));
     this.local = new LocalGcra({
       intervalMs: 1_000 / Math.max(share * options.perSecond, 1),
@@ -134,9 +138,10 @@ export class GlobalRateLimiter {
       }
       if (!reserved) continue;
       // Woken (or answered) well after the slot, by a busy event loop: sending now would bunch this
-      // request with the ones due now. Take a fresh slot instead, a few times at most.
+      // request with the ones due now. Take a fresh slot instead, a few times at most. Sends stay
+      // within `lateLimitMs` of their slots, so any second holds at most budget + 3 + 1 of them.
       const lateMs = Date.now() - (asked + waitMs);
-      if (lateMs > this.intervalMs && lateRetries < MAX_LATE_RETRIES) {
+      if (lateMs > this.lateLimitMs && lateRetries < MAX_LATE_RETRIES) {
         lateRetries++;
         continue;
       }
