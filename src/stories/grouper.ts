@@ -56,6 +56,8 @@ export interface GrouperOptions extends TermOptions {
   sublinearTf: boolean;
   /** Terms kept per story centroid (the heaviest); bounds memory of long-running stories. */
   maxCentroidTerms: number;
+  /** Distinct tokens remembered before the vocabulary is cleared (and terms of no live story forgotten). */
+  maxVocabulary: number;
   /** Id for a story opened by this article; defaults to the article's id. */
   storyId?: (article: GroupableArticle) => string;
 }
@@ -73,6 +75,7 @@ export const defaultGrouperOptions: GrouperOptions = {
   maxScanned: 128,
   maxCandidates: 4,
   maxCentroidTerms: 100,
+  maxVocabulary: 100_000,
 };
 
 /**
@@ -126,9 +129,6 @@ type Vector = Map<TermIndex, number>;
 
 /** Shared by every term without postings; replaced (never pushed into) when a story first uses the term. */
 const NO_POSTINGS: Posting[] = [];
-
-/** Tokens remembered by a grouper's vocabulary before it is cleared (and dead terms swept). */
-const MAX_VOCABULARY = 100_000;
 
 /** Centroid weights are stored multiplied by this and rounded: exact for the default weights (1, 1.5, 2). */
 const CENTROID_SCALE = 2;
@@ -436,7 +436,7 @@ export class Grouper {
    * only between articles, so no record of an article being placed can be swept.
    */
   private boundVocabulary(): void {
-    if (this.vocabulary.size <= MAX_VOCABULARY) return;
+    if (this.vocabulary.size <= this.options.maxVocabulary) return;
     this.vocabulary.clear();
     for (const [term, index] of this.terms) if (index.live === 0) this.terms.delete(term);
   }

@@ -167,6 +167,29 @@ describe("grouper behaviour", () => {
   });
 });
 
+describe("grouper memory bounds", () => {
+  it("keeps grouping correctly across vocabulary clears: a term's postings and frequency stay whole", () => {
+    // A tiny vocabulary forces a clear (and a sweep of dead terms) every few articles.
+    const small = new Grouper({ maxVocabulary: 8 });
+    const large = new Grouper();
+    const stream: GroupableArticle[] = [];
+    const topics = [
+      ["Kestrel routers hit by exploited firmware flaw", "Attackers exploit Kestrel firmware; a patch is pending."],
+      ["Valve ships the Steam Machine in March", "The Steam Machine console goes on sale for $499."],
+      ["Mozilla releases Firefox 150 with vertical tabs", "Firefox 150 brings vertical tabs and a new sidebar."],
+      ["TSMC posts record quarter on AI chip demand", "TSMC's profit jumped 48% as AI accelerator orders grew."],
+    ];
+    for (let i = 0; i < 40; i++) {
+      const [title, excerpt] = topics[i % 4] as [string, string];
+      stream.push(doc(`v${i}`, `${title}, outlet ${i} says`, `${excerpt} Reported by outlet${i}.`, i / 10));
+    }
+    const a = stream.map((d) => small.add(d).story);
+    const b = stream.map((d) => large.add(d).story);
+    expect(a).toEqual(b);
+    expect(new Set(a).size).toBe(4);
+  });
+});
+
 describe("terms", () => {
   it("keeps specific tokens whole and stems words", () => {
     expect(tokens("Nvidia's H100 sells for $1.2B, up 5%")).toEqual(["nvidia", "h100", "sell", "$1.2b", "5%"]);
