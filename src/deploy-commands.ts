@@ -29,9 +29,14 @@ async function main(): Promise<number> {
   const rest = new REST({ api: env.DISCORD_API_URL }).setToken(env.DISCORD_TOKEN);
   const app = (await rest.get(Routes.currentApplication())) as { id: string };
   const result = await deployCommands(rest, app.id, commandDefinitions(), env.DISCORD_GUILD_ID);
-  const where = result.scope === "guild" ? `server ${env.DISCORD_GUILD_ID}` : "all servers (global; may take up to an hour to show)";
+  const where =
+    result.scope === "guild"
+      ? `server ${env.DISCORD_GUILD_ID}`
+      : "all servers (global; may take up to an hour to show)";
   process.stdout.write(
-    result.changed ? `Registered ${result.count} commands in ${where}.\n` : `Commands already up to date in ${where}.\n`,
+    result.changed
+      ? `Registered ${result.count} commands in ${where}.\n`
+      : `Commands already up to date in ${where}.\n`,
   );
   return 0;
 }
