@@ -99,6 +99,7 @@ export class App {
       apiUrl: options.env.DISCORD_API_URL,
       shards: options.env.SHARD_IDS,
       shardCount: options.env.SHARD_COUNT,
+      globalRequestsPerSecond: config.settings.discord.globalRateLimit,
       overrides: options.clientOverrides,
     });
     const sink = new DiscordStorySink({

@@ -21,7 +21,12 @@ export interface DiscordClientOptions {
   /** Shards this process runs; all when unset. */
   shards?: number[];
   shardCount?: number;
-  /** Extra options (tests lower timeouts). */
+  /**
+   * Requests per second this process allows itself (Discord allows 50 per token); under the limit
+   * so network jitter cannot push a burst over it.
+   */
+  globalRequestsPerSecond?: number;
+  /** Extra options (tests lower timeouts); `rest` is merged into the REST options above. */
   overrides?: Partial<ClientOptions>;
 }
 
@@ -38,10 +43,10 @@ export function createDiscordClient(options: DiscordClientOptions): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
     partials: [Partials.Message, Partials.Channel, Partials.Reaction, Partials.User],
-    rest: { api: options.apiUrl },
     allowedMentions: { parse: [] },
     ...shardOptions,
     ...options.overrides,
+    rest: { api: options.apiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond, ...options.overrides?.rest },
   });
 }
 
