@@ -129,7 +129,7 @@ export const settingsSchema = z.object({
       editDebounce: duration.prefault("60s"),
       newsDefaultCount: z.number().int().min(1).max(10).default(5),
       /** REST requests per second for all processes of the bot token together (Discord allows 50). */
-      globalRateLimit: z.number().int().min(1).default(45),
+      globalRateLimit: z.number().int().min(1).default(47),
     })
     .prefault({}),
 });

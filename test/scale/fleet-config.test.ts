@@ -8,7 +8,7 @@ describe("settings for running several processes", () => {
   it("defaults to a 30 s poll leader lease and a 45/s shared Discord budget", () => {
     const settings = settingsSchema.parse({});
     expect(settings.poll.leaderLease).toBe(30_000);
-    expect(settings.discord.globalRateLimit).toBe(45);
+    expect(settings.discord.globalRateLimit).toBe(47);
   });
 
   it("refuses a leader lease too short to be renewed", () => {
