@@ -4,7 +4,7 @@ import type { Store } from "../store/store.js";
 import { StoreRunCoordinator } from "./run-coordinator.js";
 
 export interface CoordinatedPollingOptions {
-  poller: Poller;
+  poller: Pick<Poller, "start">;
   /** The in-memory story window, rebuilt from the store by `refresh()`. */
   stories: { refresh(): Promise<void> };
   store: Store;
