@@ -61,7 +61,7 @@ describe("startCoordinatedPolling", () => {
     return { window, schedule, coordinator };
   }
 
-  it("schedules the poll as a distributed node-cron task run by the store's coordinator", () => {
+  it("schedules the poll as a distributed node-cron task run by the store's coordinator", async () => {
     const a = member(storeA);
     expect(a.schedule.options?.distributed).toBe(true);
     expect(a.schedule.options?.runCoordinator).toBe(a.coordinator);
