@@ -115,7 +115,8 @@ export class Deliverer {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    this.limit.clearQueue();
+    // Queued deliveries see `stopped` and return at once (clearing the queue would leave the drain
+    // waiting forever on promises that never settle).
     await this.draining?.catch(() => undefined);
   }
 
