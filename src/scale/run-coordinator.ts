@@ -91,7 +91,14 @@ export class StoreRunCoordinator implements RunCoordinator {
   }
 
   async shouldRun(key: string, ttlMs: number): Promise<boolean> {
-    return (await this.decide(key, ttlMs)) === "run";
+    try {
+      return (await this.decide(key, ttlMs)) === "run";
+    } catch (err) {
+      // The store is unreachable: nobody can be sure to run this tick alone, so nobody does; the
+      // next tick tries again. Logged here, in the bot's log, rather than by node-cron on the console.
+      this.log.error({ err }, `${this.options.name}: store unavailable; tick skipped`);
+      return false;
+    }
   }
 
   /** Renews at the end of a run: a long run must not hand leadership away just before the next slot. */

@@ -104,6 +104,13 @@ describe("StoreRunCoordinator over Redis", () => {
     expect(follows).toBe(2);
   });
 
+  it("skips the tick, without throwing, while the store is unreachable", async () => {
+    const store = await ns.open();
+    const coordinator = new StoreRunCoordinator({ store, name: `t${++counter}`, leaseMs: LEASE });
+    await store.close();
+    expect(await coordinator.shouldRun(`down:1`, 1_000)).toBe(false);
+  });
+
   it("drives two node-cron tasks so each tick runs once across both", async () => {
     const name = `cron${++counter}`;
     const runs: Array<{ who: string; slot: string }> = [];
