@@ -58,6 +58,19 @@ export interface GrouperOptions extends TermOptions {
   maxCentroidTerms: number;
   /** Distinct tokens remembered before the vocabulary is cleared (and terms of no live story forgotten). */
   maxVocabulary: number;
+  /**
+   * An article whose title names things (words capitalized inside a sentence) joins only a story that
+   * mentions at least one of them: shared generic words ("ships", "GPU", "clusters") are not enough,
+   * whatever their IDF says in a window of few stories.
+   */
+  nameGuard: boolean;
+  /**
+   * While the window holds fewer stories than this, every word looks rare to IDF (df 1 of a few), so
+   * a join also needs the stricter evidence: a shared title name (`nameGuard`) and at least
+   * `minSharedTerms` shared terms. Past it, IDF tells generic words from specific ones by itself.
+   */
+  coldStories: number;
+  minSharedTerms: number;
   /** Id for a story opened by this article; defaults to the article's id. */
   storyId?: (article: GroupableArticle) => string;
 }
@@ -76,6 +89,9 @@ export const defaultGrouperOptions: GrouperOptions = {
   maxCandidates: 4,
   maxCentroidTerms: 100,
   maxVocabulary: 100_000,
+  nameGuard: true,
+  coldStories: 60,
+  minSharedTerms: 2,
 };
 
 /**
@@ -107,6 +123,10 @@ interface TermIndex {
   slot: Posting | undefined;
   queryMark: number;
   queryWeight: number;
+  /** Marked when the term is one of the current article's title names. */
+  nameMark: number;
+  /** Marked when the term is one of the current article's terms. */
+  articleMark: number;
 }
 
 interface StoryState {
@@ -174,8 +194,9 @@ export class Grouper {
       return { kind: "duplicate", story: known.id, score: 1 };
     }
     this.advance(article.publishedAt);
-    const terms = this.vector(article);
-    const best = this.bestMatch(terms, article.publishedAt);
+    const names = new Set<TermIndex>();
+    const terms = this.vector(article, names);
+    const best = this.bestMatch(terms, article.publishedAt, names);
     if (best && best.score >= this.thresholdFor(terms)) {
       this.grow(best.story, terms);
       this.remember(best.story, article);
@@ -265,7 +286,11 @@ export class Grouper {
    * `maxScanned` postings have been read; the others only add their share to the `maxCandidates`
    * best candidates. The work per article is bounded by these constants, not by the window.
    */
-  private bestMatch(terms: Vector, time: number): { story: StoryState; score: number } | undefined {
+  private bestMatch(
+    terms: Vector,
+    time: number,
+    names?: ReadonlySet<TermIndex>,
+  ): { story: StoryState; score: number } | undefined {
     const { maxPostings, maxScanned, maxCandidates, windowMs, sublinearTf } = this.options;
     const mark = ++this.queries;
     const total = this.byId.size + 1;
@@ -321,6 +346,13 @@ export class Grouper {
       index.queryMark = mark;
       index.queryWeight = w;
     }
+    // At cold start a candidate must also show enough evidence (see `coldStories`).
+    const cold = names !== undefined && this.byId.size < this.options.coldStories;
+    const guardNames = cold && this.options.nameGuard && names.size > 0;
+    if (cold) {
+      for (const name of names) name.nameMark = mark;
+      for (const term of terms.keys()) term.articleMark = mark;
+    }
     for (const story of candidates) {
       let dot = story.acc;
       if (retrieving < weighted.length) {
@@ -328,9 +360,22 @@ export class Grouper {
           if (entry.term.queryMark === mark) dot += entry.term.queryWeight * entry.weight;
       }
       const score = dot / (docNorm * story.norm || 1);
+      if (cold && !this.enoughEvidence(story, mark, guardNames)) continue;
       if (!best || score > best.score) best = { story, score };
     }
     return best;
+  }
+
+  /** Whether the story shares a title name of the article (when it has any) and `minSharedTerms` terms. */
+  private enoughEvidence(story: StoryState, mark: number, needName: boolean): boolean {
+    let shared = 0;
+    let named = !needName;
+    for (const entry of story.centroid) {
+      if (entry.term.articleMark !== mark) continue;
+      shared++;
+      if (entry.term.nameMark === mark) named = true;
+    }
+    return named && shared >= this.options.minSharedTerms;
   }
 
   private open(id: string, firstSeen: number, terms: Vector): StoryState {
@@ -402,7 +447,17 @@ export class Grouper {
   private termIndex(term: string): TermIndex {
     let index = this.terms.get(term);
     if (!index) {
-      index = { term, live: 0, entries: NO_POSTINGS, mark: 0, slot: undefined, queryMark: 0, queryWeight: 0 };
+      index = {
+        term,
+        live: 0,
+        entries: NO_POSTINGS,
+        mark: 0,
+        slot: undefined,
+        queryMark: 0,
+        queryWeight: 0,
+        nameMark: 0,
+        articleMark: 0,
+      };
       this.terms.set(term, index);
     }
     return index;
@@ -441,9 +496,9 @@ export class Grouper {
     for (const [term, index] of this.terms) if (index.live === 0) this.terms.delete(term);
   }
 
-  private vector(article: GroupableArticle): Vector {
+  private vector(article: GroupableArticle, titleNames?: Set<TermIndex>): Vector {
     this.boundVocabulary();
-    return weighTerms(article.title, article.excerpt, this.options, this.vocabulary);
+    return weighTerms(article.title, article.excerpt, this.options, this.vocabulary, titleNames);
   }
 
   private drop(story: StoryState): void {

@@ -47,6 +47,17 @@ const STOPWORDS = new Set(
   ).split(" "),
 );
 
+// Capitalized words that name a kind of thing, not one thing: "GPU" or "Thursday" in two headlines does
+// not make them the same story, so they get no name weight and do not count as shared names.
+const GENERIC_NAMES = new Set(
+  (
+    "ai ais gpu gpus cpu cpus npu tpu ceo ceos cfo cto app apps api apis pc pcs os tv us uk eu un ssd ssds ram dram " +
+    "vr ar xr iot llm llms saas faq ipo ipos ev evs " +
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august " +
+    "september october november december"
+  ).split(" "),
+);
+
 const HAS_DIGIT = /\p{N}/u;
 
 /** A normalized token and whether the text marks it as a name (capitalized inside a sentence, or has digits). */
@@ -150,7 +161,7 @@ function isJoiner(code: number): boolean {
 function scan<T>(
   text: string,
   vocabulary: Vocabulary<T>,
-  emit: (term: T, name: boolean, digits: boolean) => void,
+  emit: (term: T, name: boolean, digits: boolean, guardName: boolean) => void,
 ): void {
   const src = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize("NFKC");
   const n = src.length;
@@ -183,10 +194,12 @@ function scan<T>(
   const titleCase = starts.length >= 3 && capitalized / starts.length > 0.6;
   for (let k = 0; k < starts.length; k++) {
     const start = starts[k] as number;
-    const entry = vocabulary.lookup(src.slice(start, ends[k]).toLowerCase());
+    const lower = src.slice(start, ends[k]).toLowerCase();
+    const entry = vocabulary.lookup(lower);
     if (entry.terms.length === 0) continue;
     const name = entry.digits || (!titleCase && isUpper(src.charCodeAt(start)) && !afterSentenceEnd(src, start));
-    for (const term of entry.terms) emit(term, name, entry.digits);
+    const guardName = name && !GENERIC_NAMES.has(lower);
+    for (const term of entry.terms) emit(term, name, entry.digits, guardName);
   }
 }
 
@@ -222,6 +235,7 @@ export function weighTerms<T>(
   excerpt: string,
   options: TermOptions,
   vocabulary: Vocabulary<T>,
+  titleNames?: Set<T>,
 ): Map<T, number> {
   const weights = new Map<T, number>();
   const { titleWeight, numberBoost, nameBoost, maxExcerptTokens } = options;
@@ -232,7 +246,16 @@ export function weighTerms<T>(
     const boost = digits ? numberBoost : name ? nameBoost : 1;
     weights.set(term, (weights.get(term) ?? 0) + weight * boost);
   };
-  scan(title, vocabulary, add);
+  scan(
+    title,
+    vocabulary,
+    titleNames
+      ? (term, name, digits, guardName) => {
+          add(term, name, digits);
+          if (guardName && !digits && !titleNames.has(term)) titleNames.add(term);
+        }
+      : add,
+  );
   weight = 1;
   budget = maxExcerptTokens;
   scan(excerpt, vocabulary, add);
