@@ -52,7 +52,7 @@ const STOPWORDS = new Set(
 const GENERIC_NAMES = new Set(
   (
     "ai ais gpu gpus cpu cpus npu tpu ceo ceos cfo cto app apps api apis pc pcs os tv us uk eu un ssd ssds ram dram " +
-    "vr ar xr iot llm llms saas faq ipo ipos ev evs " +
+    "vr ar xr iot llm llms saas faq ipo ipos ev evs startup startups " +
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august " +
     "september october november december"
   ).split(" "),
