@@ -116,7 +116,7 @@ async function scenario(channelCount, stories) {
 }
 
 const runs = [await scenario(Number(process.env.FANOUT_CHANNELS ?? 500), 1)];
-if (process.env.FANOUT_BURST !== "0") runs.push(await scenario(200, 50));
+if (process.env.FANOUT_BURST !== "0") runs.push(await scenario(Number(process.env.FANOUT_BURST_CHANNELS ?? 200), 50));
 
 console.log("## Fan-out\n");
 console.log(

@@ -1,6 +1,7 @@
 import {
   Client,
   type ClientOptions,
+  DefaultRestOptions,
   Events,
   GatewayIntentBits,
   type Interaction,
@@ -10,6 +11,7 @@ import {
   type PartialUser,
   type User,
 } from "discord.js";
+import { pacedMakeRequest } from "../scale/gcra.js";
 import type { MessageMenuCommand, SlashCommand } from "./command.js";
 import { answerError } from "./command.js";
 import type { RelatedCoverage } from "./related.js";
@@ -46,7 +48,14 @@ export function createDiscordClient(options: DiscordClientOptions): Client {
     allowedMentions: { parse: [] },
     ...shardOptions,
     ...options.overrides,
-    rest: { api: options.apiUrl, globalRequestsPerSecond: options.globalRequestsPerSecond, ...options.overrides?.rest },
+    rest: {
+      api: options.apiUrl,
+      // Paced evenly under the budget here; discord.js's own windowed limiter stays as a backstop at Discord's 50.
+      ...(options.globalRequestsPerSecond
+        ? { makeRequest: pacedMakeRequest(DefaultRestOptions.makeRequest, options.globalRequestsPerSecond) }
+        : {}),
+      ...options.overrides?.rest,
+    },
   });
 }
 

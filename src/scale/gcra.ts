@@ -1,3 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { RESTOptions } from "discord.js";
+
 /**
  * The generic cell rate algorithm, in its reservation form: requests are spaced `intervalMs` apart
  * on average (up to `burst` back to back), and each request is given its slot at once, with how
@@ -49,4 +52,26 @@ export class LocalGcra {
     this.tat = decision.tat;
     return decision;
   }
+}
+
+type MakeRequest = RESTOptions["makeRequest"];
+
+/** Discord does not count interaction callbacks and webhook executions (token in the URL) in the global limit. */
+export const EXEMPT_FROM_GLOBAL_LIMIT = /\/v\d+\/(interactions|webhooks)\//;
+
+/**
+ * discord.js's `rest.makeRequest`, with the requests Discord counts spaced evenly at `perSecond` in
+ * this process. discord.js's own global limiter admits its budget in bursts at the start of each of its
+ * one-second windows, which jitter can push into Discord's previous window; evenly spaced requests
+ * keep any one-second interval within the budget, however it is aligned.
+ */
+export function pacedMakeRequest(makeRequest: MakeRequest, perSecond: number): MakeRequest {
+  const gcra = new LocalGcra({ intervalMs: 1000 / perSecond });
+  return async (url, init) => {
+    if (!EXEMPT_FROM_GLOBAL_LIMIT.test(url)) {
+      const { waitMs } = gcra.reserve(Date.now());
+      if (waitMs > 0) await sleep(waitMs, undefined, { signal: init.signal ?? undefined });
+    }
+    return makeRequest(url, init);
+  };
 }

@@ -3,7 +3,7 @@ import { createClient } from "@keyv/redis";
 import type { RESTOptions } from "discord.js";
 import { type Logger, silentLogger } from "../log.js";
 import { maskUrl } from "../store/store.js";
-import { LocalGcra } from "./gcra.js";
+import { EXEMPT_FROM_GLOBAL_LIMIT, LocalGcra } from "./gcra.js";
 
 /**
  * Discord's global limit (50 requests per second) belongs to the bot token, so every process using
@@ -41,8 +41,6 @@ const MAX_AHEAD_MS = 5_000;
 const MAX_LATE_RETRIES = 3;
 /** Timers and replies are this late on any busy process; only lateness beyond it counts. */
 const MIN_LATE_LIMIT_MS = 20;
-/** Discord does not count interaction callbacks and webhook executions (token in the URL) in the global limit. */
-const EXEMPT_PATH = /\/v\d+\/(interactions|webhooks)\//;
 
 type MakeRequest = RESTOptions["makeRequest"];
 type RedisClient = ReturnType<typeof newClient>;
@@ -159,7 +157,7 @@ export class GlobalRateLimiter {
    */
   wrap(makeRequest: MakeRequest): MakeRequest {
     return async (url, init) => {
-      if (!EXEMPT_PATH.test(url)) await this.acquire(init.signal ?? undefined);
+      if (!EXEMPT_FROM_GLOBAL_LIMIT.test(url)) await this.acquire(init.signal ?? undefined);
       return makeRequest(url, init);
     };
   }
