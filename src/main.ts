@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   if (!env.DISCORD_TOKEN) fail(NO_TOKEN);
 
   const log = createLogger({ level: env.LOG_LEVEL, pretty: env.LOG_PRETTY });
-  const store = await openStore(env.STORE_URL).catch((err) => fail((err as Error).message));
+  const store = await openStore(env.STORE_URL, { logger: log.child({ stage: "store" }) }).catch((err) =>
+    fail((err as Error).message),
+  );
   try {
     await store.ping();
   } catch (err) {
