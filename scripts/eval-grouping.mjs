@@ -69,6 +69,30 @@ function predict(input, params) {
 
 const pct = (x) => (100 * x).toFixed(1);
 
+/** Item-averaged B-cubed (same definition as the shared scorer and test/stories/helpers.ts). */
+function bcubed(gold, pred) {
+  const cell = new Map();
+  const goldSize = new Map();
+  const predSize = new Map();
+  for (const [id, g] of gold) {
+    const p = pred.get(id) ?? `missing:${id}`;
+    const key = `${g}\u0000${p}`;
+    cell.set(key, (cell.get(key) ?? 0) + 1);
+    goldSize.set(g, (goldSize.get(g) ?? 0) + 1);
+    predSize.set(p, (predSize.get(p) ?? 0) + 1);
+  }
+  let p = 0;
+  let r = 0;
+  for (const [key, n] of cell) {
+    const [g, q] = key.split("\u0000");
+    p += (n * n) / predSize.get(q);
+    r += (n * n) / goldSize.get(g);
+  }
+  p /= gold.size;
+  r /= gold.size;
+  return { p, r, f1: (2 * p * r) / (p + r) };
+}
+
 if (args.grid) {
   // Sweep: every combination of the listed values, scored in-process with the shared scorer's function.
   const { scoreClustering, loadGold } = await import(pathToFileURL(path.join(evalDir, "score.mjs")).href);
@@ -120,6 +144,13 @@ try {
       );
     }
   }
+  // The project's own labelled fixture (no shared scorer gold file): B-cubed computed here.
+  const fixture = readJsonl(path.join(root, "test", "fixtures", "stories", "articles.jsonl"));
+  const pred = new Map(predict(fixture, params).map((r) => [String(r.id), String(r.story)]));
+  const b = bcubed(new Map(fixture.map((r) => [String(r.id), String(r.story)])), pred);
+  console.log(
+    `| project fixture | ${fixture.length} | ${new Set(pred.values()).size} | ${pct(b.p)} | ${pct(b.r)} | **${pct(b.f1)}** |`,
+  );
   for (const r of reports) console.log(`\n${r}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });

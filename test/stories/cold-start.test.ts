@@ -128,4 +128,19 @@ describe("grouping at cold start (few stories in the window)", () => {
     expect(fundA.kind).toBe("created");
     expect(fundB.kind).toBe("created");
   });
+
+  it("asks for the extra evidence only while the window is small", () => {
+    // The same pair shares one rare word ("Quorlax"): too little at cold start, enough once IDF has
+    // seen enough stories to know which words are rare.
+    const pair = [
+      doc("q1", "Quorlax ransomware cripples Pellham county courts", "", 10),
+      doc("q2", "Quorlax attack: clerks return to paper ledgers", "", 20),
+    ];
+    const cold = new Grouper();
+    expect(new Set(storiesOf(cold, pair)).size).toBe(2);
+    const warm = new Grouper({ coldStories: 2 });
+    storiesOf(warm, [doc("bg1", "Harbor ferry timetable changes", "", 0), doc("bg2", "Museum reopens", "", 1)]);
+    const [first, second] = storiesOf(warm, pair);
+    expect(second).toBe(first);
+  });
 });
