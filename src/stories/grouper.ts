@@ -71,6 +71,11 @@ export interface GrouperOptions extends TermOptions {
    */
   coldStories: number;
   minSharedTerms: number;
+  /**
+   * Background stories added to the window's count in IDF, ln((stories + 1 + idfPrior) / (df + 1)) + 1:
+   * a term's weight then depends less on how many stories the window happens to hold.
+   */
+  idfPrior: number;
   /** Id for a story opened by this article; defaults to the article's id. */
   storyId?: (article: GroupableArticle) => string;
 }
@@ -92,6 +97,7 @@ export const defaultGrouperOptions: GrouperOptions = {
   nameGuard: true,
   coldStories: 60,
   minSharedTerms: 2,
+  idfPrior: 100,
 };
 
 /**
@@ -272,7 +278,7 @@ export class Grouper {
   }
 
   private idf(df: number): number {
-    return Math.log((this.byId.size + 1) / (df + 1)) + 1;
+    return Math.log((this.byId.size + 1 + this.options.idfPrior) / (df + 1)) + 1;
   }
 
   private thresholdFor(terms: Vector): number {
@@ -293,7 +299,7 @@ export class Grouper {
   ): { story: StoryState; score: number } | undefined {
     const { maxPostings, maxScanned, maxCandidates, windowMs, sublinearTf } = this.options;
     const mark = ++this.queries;
-    const total = this.byId.size + 1;
+    const total = this.byId.size + 1 + this.options.idfPrior;
     const weighted: Array<{ w: number; index: TermIndex }> = [];
     let docNorm = 0;
     for (const [index, tf] of terms) {
