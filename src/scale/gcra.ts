@@ -66,11 +66,17 @@ export const EXEMPT_FROM_GLOBAL_LIMIT = /\/v\d+\/(interactions|webhooks)\//;
  * keep any one-second interval within the budget, however it is aligned.
  */
 export function pacedMakeRequest(makeRequest: MakeRequest, perSecond: number): MakeRequest {
-  const gcra = new LocalGcra({ intervalMs: 1000 / perSecond });
+  const intervalMs = 1000 / perSecond;
+  const gcra = new LocalGcra({ intervalMs });
   return async (url, init) => {
     if (!EXEMPT_FROM_GLOBAL_LIMIT.test(url)) {
-      const { waitMs } = gcra.reserve(Date.now());
-      if (waitMs > 0) await sleep(waitMs, undefined, { signal: init.signal ?? undefined });
+      // A stalled event loop wakes many sleepers at once: one woken well past its slot takes a new one
+      // rather than go out together with the requests scheduled after it.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const due = Date.now() + gcra.reserve(Date.now()).waitMs;
+        if (due > Date.now()) await sleep(due - Date.now(), undefined, { signal: init.signal ?? undefined });
+        if (Date.now() - due <= 2 * intervalMs) break;
+      }
     }
     return makeRequest(url, init);
   };
