@@ -83,7 +83,7 @@ export interface GrouperOptions extends TermOptions {
 export const defaultGrouperOptions: GrouperOptions = {
   ...defaultTermOptions,
   windowMs: 72 * 3_600_000,
-  titleWeight: 1,
+  titleWeight: 1.5,
   nameBoost: 2,
   threshold: 0.3,
   lengthRef: 40,
@@ -156,8 +156,8 @@ type Vector = Map<TermIndex, number>;
 /** Shared by every term without postings; replaced (never pushed into) when a story first uses the term. */
 const NO_POSTINGS: Posting[] = [];
 
-/** Centroid weights are stored multiplied by this and rounded: exact for the default weights (1, 1.5, 2). */
-const CENTROID_SCALE = 2;
+/** Centroid weights are stored multiplied by this and rounded: exact for the default weights (title 1.5, boosts 1.5 and 2: multiples of 0.25). */
+const CENTROID_SCALE = 4;
 
 export class Grouper {
   readonly options: GrouperOptions;
