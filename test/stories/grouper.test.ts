@@ -44,7 +44,7 @@ describe("grouper on the labelled story set", () => {
       pred.set(r.id, placed.story);
     }
     const score = bcubed(new Map(rows.map((r) => [r.id, r.story])), pred);
-    // Measured 0.887 (P 0.856, R 0.921) when written; see docs/grouping.md.
+    // Measured 0.887 (P 0.856, R 0.921) when written, 0.888 (P 0.856, R 0.923) after the second pass; see docs/grouping.md.
     expect(score.f1).toBeGreaterThanOrEqual(0.86);
     expect(score.precision).toBeGreaterThanOrEqual(0.82);
     expect(score.recall).toBeGreaterThanOrEqual(0.88);
