@@ -200,7 +200,8 @@ export class Grouper {
       return { kind: "duplicate", story: known.id, score: 1 };
     }
     this.advance(article.publishedAt);
-    const names = new Set<TermIndex>();
+    // Title names are only needed for the cold-start evidence rule.
+    const names = this.byId.size < this.options.coldStories ? new Set<TermIndex>() : undefined;
     const terms = this.vector(article, names);
     const best = this.bestMatch(terms, article.publishedAt, names);
     if (best && best.score >= this.thresholdFor(terms)) {
