@@ -59,9 +59,9 @@ export interface GrouperOptions extends TermOptions {
   /** Distinct tokens remembered before the vocabulary is cleared (and terms of no live story forgotten). */
   maxVocabulary: number;
   /**
-   * An article whose title names things (words capitalized inside a sentence) joins only a story that
-   * mentions at least one of them: shared generic words ("ships", "GPU", "clusters") are not enough,
-   * whatever their IDF says in a window of few stories.
+   * At cold start (see `coldStories`), an article whose title names things (words capitalized inside a
+   * sentence, not generic ones like "GPU") joins only a story that mentions at least one of them:
+   * shared generic words ("ships", "GPU", "clusters") are not enough, whatever IDF says of them then.
    */
   nameGuard: boolean;
   /**

@@ -48,7 +48,8 @@ const STOPWORDS = new Set(
 );
 
 // Capitalized words that name a kind of thing, not one thing: "GPU" or "Thursday" in two headlines does
-// not make them the same story, so they get no name weight and do not count as shared names.
+// not make them the same story, so they do not count as the shared title name the grouper asks for at
+// cold start. They keep their name weight (taking it away cost uci-news 1.6 points of B-cubed F1).
 const GENERIC_NAMES = new Set(
   (
     "ai ais gpu gpus cpu cpus npu tpu ceo ceos cfo cto app apps api apis pc pcs os tv us uk eu un ssd ssds ram dram " +
