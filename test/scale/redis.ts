@@ -1,8 +1,8 @@
 import { createClient } from "@keyv/redis";
-import { it } from "vitest";
 import { openStore } from "../../src/store/keyv-store.js";
-import { deleteRedisKeys, REDIS_URL, runId, servicesRequired } from "../store/backends.js";
+import { deleteRedisKeys, REDIS_URL, runId } from "../store/backends.js";
 
+export { reportUnavailable } from "../store/backends.js";
 export { REDIS_URL };
 
 /** Why Redis cannot be used here, or undefined when it answers. */
@@ -17,20 +17,6 @@ export async function redisUnavailable(url = REDIS_URL): Promise<string | undefi
     return `Redis at ${url} is not reachable: ${(err as Error).message}`;
   } finally {
     if (client.isOpen) await client.close();
-  }
-}
-
-/**
- * In a describe block whose Redis is down: one failing test when CI requires the services, one
- * skipped test carrying the reason otherwise.
- */
-export function reportUnavailable(reason: string): void {
-  if (servicesRequired) {
-    it("has Redis running (NEWSDESK_REQUIRE_SERVICES=1)", () => {
-      throw new Error(reason);
-    });
-  } else {
-    it.skip(`skipped: ${reason}`, () => {});
   }
 }
 

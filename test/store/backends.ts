@@ -3,12 +3,27 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createClient } from "@keyv/redis";
+import { it } from "vitest";
 import { loadPg } from "../../src/store/backends/postgres.js";
 import { type KeyvStore, openStore } from "../../src/store/keyv-store.js";
 import type { StoreOptions } from "../../src/store/store.js";
 
 /** CI sets this: a backend that cannot be reached fails the suite instead of being skipped. */
 export const servicesRequired = process.env.NEWSDESK_REQUIRE_SERVICES === "1";
+
+/**
+ * In a describe block whose server is down: one failing test when CI requires the services, one
+ * skipped test carrying the reason otherwise, so a missing server is never a silent pass.
+ */
+export function reportUnavailable(reason: string): void {
+  if (servicesRequired) {
+    it("has its service running (NEWSDESK_REQUIRE_SERVICES=1)", () => {
+      throw new Error(reason);
+    });
+  } else {
+    it.skip(`skipped: ${reason}`, () => {});
+  }
+}
 
 export const REDIS_URL = process.env.NEWSDESK_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const POSTGRES_URL = process.env.NEWSDESK_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";

@@ -1,7 +1,7 @@
 import { readdirSync, readlinkSync } from "node:fs";
 import { createClient } from "@keyv/redis";
 import { afterAll, describe, expect, it } from "vitest";
-import { prepareBackends, REDIS_URL, runId, servicesRequired, sleep, withPostgres } from "./backends.js";
+import { prepareBackends, REDIS_URL, reportUnavailable, runId, sleep, withPostgres } from "./backends.js";
 
 // A bot opens about ten collections; they must share one connection (Redis, SQLite) or one small pool
 // (PostgreSQL), and close() must give every connection back so the process can exit.
@@ -75,13 +75,7 @@ async function eventually(count: () => Promise<number> | number): Promise<number
 
 describe.each(backends.filter((b) => b.name !== "memory"))("connections on $name", (backend) => {
   if (backend.unavailable) {
-    if (servicesRequired) {
-      it("has its service running (NEWSDESK_REQUIRE_SERVICES=1)", () => {
-        throw new Error(backend.unavailable);
-      });
-    } else {
-      it.skip(`skipped: ${backend.unavailable}`, () => {});
-    }
+    reportUnavailable(backend.unavailable);
     return;
   }
 

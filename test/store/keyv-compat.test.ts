@@ -2,7 +2,7 @@ import KeyvPostgres from "@keyv/postgres";
 import { createKeyv } from "@keyv/redis";
 import Keyv from "keyv";
 import { afterAll, describe, expect, it } from "vitest";
-import { prepareBackends, servicesRequired, sleep } from "./backends.js";
+import { prepareBackends, reportUnavailable, sleep } from "./backends.js";
 
 // add() writes rows with its own SQL or Redis command; they must be exactly what Keyv with the official
 // adapter reads, and the other way round, or a value written one way would vanish when read the other.
@@ -25,13 +25,7 @@ function stockKeyv(name: string, url: string, namespace: string): Keyv {
 
 describe.each(backends)("Keyv compatibility on $name", (backend) => {
   if (backend.unavailable) {
-    if (servicesRequired) {
-      it("has its service running (NEWSDESK_REQUIRE_SERVICES=1)", () => {
-        throw new Error(backend.unavailable);
-      });
-    } else {
-      it.skip(`skipped: ${backend.unavailable}`, () => {});
-    }
+    reportUnavailable(backend.unavailable);
     return;
   }
 
