@@ -1,4 +1,5 @@
 import type { Collection, Store } from "../store/store.js";
+import { backoffDelay } from "../util/backoff.js";
 import type { FeedError, FeedErrorKind } from "./errors.js";
 
 /** ok: last poll worked; failing: backing off; disabled: too many failures, waits for an operator. */
@@ -59,15 +60,6 @@ export function newHealth(feedId: string, url: string, now: Date): FeedHealth {
 export function isDue(health: FeedHealth | undefined, now: Date): boolean {
   if (!health) return true;
   return health.status !== "disabled" && Date.parse(health.nextDueAt) <= now.getTime();
-}
-
-/**
- * Exponential backoff with "equal jitter": half the delay is fixed, half random, so feeds that failed
- * together (one host down) do not all retry in the same second.
- */
-export function backoffDelay(failures: number, baseMs: number, maxMs: number, random: () => number): number {
-  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
-  return Math.round(exp / 2 + (random() * exp) / 2);
 }
 
 export function recordSuccess(

@@ -323,7 +323,7 @@ describe("misbehaving feeds", () => {
   });
 
   it("caps the backoff and spreads retries with jitter", async () => {
-    const { backoffDelay } = await import("../../src/feeds/feed-state.js");
+    const { backoffDelay } = await import("../../src/util/backoff.js");
     expect(backoffDelay(30, 60_000, 3_600_000, () => 1)).toBe(3_600_000);
     expect(backoffDelay(3, 60_000, 3_600_000, () => 0)).toBe(120_000);
   });
