@@ -1,19 +1,13 @@
-import type { Provider } from "../feeds/article.js";
+import type { Article } from "../feeds/article.js";
 
-/** One outlet's article as part of a story (the fields a post and the related-coverage list show). */
-export interface StoryArticle {
-  id: string;
-  url: string;
-  title: string;
-  excerpt: string;
-  image: string | null;
-  provider: Provider;
-  /** ISO 8601. */
-  publishedAt: string;
-  /** The provider's quality weight from config (0–100). */
-  quality: number;
-  topics: string[];
-}
+/**
+ * One outlet's article as part of a story: the Article's fields a post and the related-coverage list
+ * show (its `publishedAt` is never in the future; its `quality` is the provider's weight, 0–100).
+ */
+export type StoryArticle = Pick<
+  Article,
+  "id" | "url" | "title" | "excerpt" | "image" | "provider" | "publishedAt" | "quality" | "topics"
+>;
 
 /**
  * The same news from one or more outlets. `id` never changes once assigned, even when the lead does.
