@@ -105,3 +105,16 @@ describe("durations", () => {
     expect(parseDuration("5 parsecs")).toBeNull();
   });
 });
+
+describe(".env.example", () => {
+  it("lists every environment variable newsdesk reads, each with a comment above it", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { envSchema } = await import("../src/config/env.js");
+    const lines = readFileSync(".env.example", "utf8").split("\n");
+    for (const name of Object.keys(envSchema.shape)) {
+      const at = lines.findIndex((l) => l.startsWith(`${name}=`));
+      expect(at, name).toBeGreaterThan(0);
+      expect(lines[at - 1], name).toMatch(/^#/);
+    }
+  });
+});
