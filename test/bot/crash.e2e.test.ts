@@ -16,45 +16,42 @@ describe("the bot process: crashes and shutdowns lose nothing and post nothing t
   const exited = (child: ChildProcess) =>
     new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
-  it("kill -9 during a fan-out, then restart: the story exactly once in every channel", async () => {
+  /** Starts the bot on a fresh world and lets it post to a few channels, far from all of them. */
+  async function midFanOut() {
     world = await startProcessWorld(CHANNELS);
-    const first = startBot(world.env);
-    children.push(first);
-    // Kill it mid-fan-out: some channels have the story, most do not yet.
+    const bot = startBot(world.env);
+    children.push(bot);
     await until(() => world.posted().filter((n) => n > 0).length >= 8, 20_000, "the first posts");
-    first.kill("SIGKILL");
-    await exited(first);
-    expect(world.posted().filter((n) => n > 0).length).toBeLessThan(CHANNELS);
+    return bot;
+  }
 
-    const second = startBot(world.env);
-    children.push(second);
+  /** Restarts the bot, waits until every channel has the story, stops it: each channel must have it once. */
+  async function restartAndCheckEachChannelOnce() {
+    expect(world.posted().filter((n) => n > 0).length).toBeLessThan(CHANNELS);
+    const bot = startBot(world.env);
+    children.push(bot);
     await until(() => world.posted().every((n) => n > 0), 30_000, "every channel to get the story");
     // Give a duplicate, if any, the time to appear before judging.
     await new Promise((r) => setTimeout(r, 1_500));
-    second.kill("SIGTERM");
-    await exited(second);
+    bot.kill("SIGTERM");
+    expect(await exited(bot)).toBe(0);
     expect(world.posted()).toEqual(world.channelIds.map(() => 1));
+  }
+
+  it("kill -9 during a fan-out, then restart: the story exactly once in every channel", async () => {
+    const bot = await midFanOut();
+    bot.kill("SIGKILL");
+    await exited(bot);
+    await restartAndCheckEachChannelOnce();
   }, 60_000);
 
   it("SIGTERM during a fan-out exits cleanly and quickly; the rest is delivered after a restart", async () => {
-    world = await startProcessWorld(CHANNELS);
-    const first = startBot(world.env);
-    children.push(first);
-    await until(() => world.posted().filter((n) => n > 0).length >= 8, 20_000, "the first posts");
+    const bot = await midFanOut();
     const asked = Date.now();
-    first.kill("SIGTERM");
-    const code = await exited(first);
-    expect(code).toBe(0);
+    bot.kill("SIGTERM");
+    expect(await exited(bot)).toBe(0);
     expect(Date.now() - asked).toBeLessThan(15_000);
-    expect(first.stderrText()).toContain("stopped");
-    expect(world.posted().filter((n) => n > 0).length).toBeLessThan(CHANNELS);
-
-    const second = startBot(world.env);
-    children.push(second);
-    await until(() => world.posted().every((n) => n > 0), 30_000, "every channel to get the story");
-    await new Promise((r) => setTimeout(r, 1_500));
-    second.kill("SIGTERM");
-    expect(await exited(second)).toBe(0);
-    expect(world.posted()).toEqual(world.channelIds.map(() => 1));
+    expect(bot.stderrText()).toContain("stopped");
+    await restartAndCheckEachChannelOnce();
   }, 60_000);
 });

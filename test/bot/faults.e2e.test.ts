@@ -1,5 +1,6 @@
 import { PermissionFlagsBits } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AI_HARDWARE_HEADLINES } from "../stories/ai-hardware-headlines.js";
 import { Harness } from "./harness.js";
 
 async function subscribe(h: Harness, channel: string, topic: string) {
@@ -8,33 +9,11 @@ async function subscribe(h: Harness, channel: string, topic: string) {
     .response();
 }
 
-const STORIES = [
-  [
-    "Nvidia ships first Rubin GPU samples to Microsoft Azure",
-    "Azure gets engineering samples of the Rubin GPU ahead of volume shipments.",
-  ],
-  [
-    "AMD Instinct MI350 GPU accelerators land in Oracle cloud racks",
-    "Oracle lists MI350 instances in three regions, priced below rivals.",
-  ],
-  [
-    "Cerebras files for a Nasdaq listing after record wafer-scale orders",
-    "The wafer-scale chipmaker reports revenue tripled on G42 contracts.",
-  ],
-  [
-    "SK Hynix starts HBM4 mass production for next year's AI data center chips",
-    "Twelve-high stacks ship to an unnamed GPU customer from Icheon.",
-  ],
-  [
-    "Intel cuts Gaudi 3 prices to undercut H100 rentals in Europe",
-    "Frankfurt and Paris providers now offer Gaudi 3 nodes at half the hourly rate.",
-  ],
-] as const;
 const story = (n: number) => ({
   guid: `s-${n}`,
-  title: STORIES[n - 1]![0],
+  title: AI_HARDWARE_HEADLINES[n - 1]![0],
   link: `https://www.techspot.com/news/story-${n}.html`,
-  description: STORIES[n - 1]![1],
+  description: AI_HARDWARE_HEADLINES[n - 1]![1],
 });
 
 describe("the bot under Discord faults and hostile feeds", () => {

@@ -7,28 +7,69 @@ import { Subscriptions } from "../../src/publish/subscriptions.js";
 import { openStore } from "../../src/store/keyv-store.js";
 import { type FeedServer, rssFeed, startFeedServer } from "../feeds/feed-server.js";
 
+/** A bot process started by `startBot`, with what it logged kept for assertions. */
+export interface BotProcess extends ChildProcess {
+  /** The tail of its stderr, as text. */
+  stderrText(): string;
+  /** Its log lines, parsed (a line that is not JSON is kept as `{ msg: line }`). */
+  logs: Array<Record<string, unknown>>;
+}
+
 /** The real entry point (`npm start`) in a child process, run from source. */
-export function startBot(env: Record<string, string>): ChildProcess & { stderrText: () => string } {
+export function startBot(env: Record<string, string>, name = "bot"): BotProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let text = "";
+  let partial = "";
+  const logs: Array<Record<string, unknown>> = [];
   child.stderr?.on("data", (chunk: Buffer) => {
     // Kept (bounded) for assertions, and drained so the child never blocks on a full pipe.
     text = (text + chunk.toString()).slice(-20_000);
-    if (process.env.DEBUG_CHILD) process.stderr.write(chunk);
+    if (process.env.DEBUG_CHILD) process.stderr.write(`[${name}] ${chunk}`);
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        logs.push({ msg: line });
+      }
+    }
   });
-  return Object.assign(child, { stderrText: () => text });
+  return Object.assign(child, { stderrText: () => text, logs });
 }
 
-export async function until(probe: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** The first log line of the bot with this message. */
+export const logged = (bot: BotProcess, msg: string) => bot.logs.find((l) => l.msg === msg);
+
+export async function until(probe: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (probe()) return;
+    if (await probe()) return;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * Writes a bot's config folder: one topic (ai-hardware, tagged by `keywords`), one feed at `feedUrl`
+ * feeding it, and settings.yaml from the given lines.
+ */
+export function writeBotConfig(
+  dir: string,
+  options: { feedUrl: string; keywords: string[]; settings: string[] },
+): void {
+  writeFileSync(
+    path.join(dir, "topics.yaml"),
+    `topics:\n  - { slug: ai-hardware, name: AI Hardware, description: AI chips, color: "#76b900", keywords: [${options.keywords.join(", ")}] }\n`,
+  );
+  writeFileSync(
+    path.join(dir, "feeds.yaml"),
+    `feeds:\n  - { id: techspot, url: "${options.feedUrl}", provider: TechSpot, topics: [ai-hardware] }\n`,
+  );
+  writeFileSync(path.join(dir, "settings.yaml"), `${options.settings.join("\n")}\n`);
 }
 
 /**
@@ -63,18 +104,12 @@ export async function startProcessWorld(channels: number) {
       },
     ]),
   });
-  writeFileSync(
-    path.join(dir, "topics.yaml"),
-    'topics:\n  - { slug: ai-hardware, name: AI Hardware, description: AI chips, color: "#76b900", keywords: [GPU] }\n',
-  );
-  writeFileSync(
-    path.join(dir, "feeds.yaml"),
-    `feeds:\n  - { id: techspot, url: "${feeds.url("/feed.xml")}", provider: TechSpot, topics: [ai-hardware] }\n`,
-  );
-  writeFileSync(
-    path.join(dir, "settings.yaml"),
-    'poll: { schedule: "* * * * * *", interval: 0, backfill: 1 }\npublish: { claimLease: 2s }\n',
-  );
+  // A tick every second, the newest item emitted on the first poll: the fan-out starts at once.
+  writeBotConfig(dir, {
+    feedUrl: feeds.url("/feed.xml"),
+    keywords: ["GPU"],
+    settings: ['poll: { schedule: "* * * * * *", interval: 0, backfill: 1 }', "publish: { claimLease: 2s }"],
+  });
   const env = {
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,

@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DiscordEmulator, shardOf, startDiscordEmulator } from "../../src/dev/discord-emulator/index.js";
 import { Subscriptions } from "../../src/publish/subscriptions.js";
 import { openStore } from "../../src/store/keyv-store.js";
+import { type BotProcess, logged, startBot, until, writeBotConfig } from "../bot/process-harness.js";
 import { type FeedServer, rssFeed, startFeedServer } from "../feeds/feed-server.js";
 import { REDIS_URL, redisNamespace, redisUnavailable, reportUnavailable, sleep } from "./redis.js";
 
@@ -19,46 +19,6 @@ const ITEMS = [
   { guid: "hbm4", title: "SK Hynix starts HBM4 mass production for next year's accelerators", slug: "hbm4" },
   { guid: "cerebras", title: "Cerebras files for a Nasdaq listing after record wafer-scale orders", slug: "cerebras" },
 ];
-
-/** One `npm start` process (run from source), with its JSON log lines kept for the assertions. */
-interface Bot {
-  name: string;
-  child: ChildProcess;
-  logs: Array<Record<string, unknown>>;
-}
-
-function startBot(name: string, env: Record<string, string>): Bot {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  const bot: Bot = { name, child, logs: [] };
-  let partial = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    if (process.env.DEBUG_CHILD) process.stderr.write(`[${name}] ${chunk}`);
-    const lines = (partial + chunk.toString("utf8")).split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) {
-      try {
-        bot.logs.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        bot.logs.push({ msg: line });
-      }
-    }
-  });
-  return bot;
-}
-
-const logged = (bot: Bot, msg: string) => bot.logs.find((l) => l.msg === msg);
-
-async function until(probe: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await probe()) return;
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Guild ids whose timestamp bits put them on the wanted shard (Discord routes guilds by `(id >> 22) % count`). */
 function guildIdOnShard(shard: number, n: number): string {
@@ -85,7 +45,7 @@ describe("two bot processes, two shards, one Redis", () => {
   const channels: string[] = [];
   const guildOfChannel = new Map<string, string>();
   const feedFetches: number[] = [];
-  const bots: Bot[] = [];
+  const bots: BotProcess[] = [];
   const published: typeof ITEMS = [];
 
   function publish(item: (typeof ITEMS)[number]): void {
@@ -131,24 +91,16 @@ describe("two bot processes, two shards, one Redis", () => {
 
     publish(ITEMS[0] as (typeof ITEMS)[number]);
     dir = mkdtempSync(path.join(tmpdir(), "newsdesk-fleet-"));
-    writeFileSync(
-      path.join(dir, "topics.yaml"),
-      'topics:\n  - { slug: ai-hardware, name: AI Hardware, description: AI chips, color: "#76b900", keywords: [GPU, HBM4] }\n',
-    );
-    writeFileSync(
-      path.join(dir, "feeds.yaml"),
-      `feeds:\n  - { id: techspot, url: "${feeds.url("/feed.xml")}", provider: TechSpot, topics: [ai-hardware] }\n`,
-    );
     // A tick every second and a 2 s leader lease, so a takeover fits in the test.
-    writeFileSync(
-      path.join(dir, "settings.yaml"),
-      [
+    writeBotConfig(dir, {
+      feedUrl: feeds.url("/feed.xml"),
+      keywords: ["GPU", "HBM4"],
+      settings: [
         'poll: { schedule: "* * * * * *", interval: 0, backfill: 1, leaderLease: 2s }',
         "publish: { claimLease: 2s, retryBase: 200ms, retryMax: 1s, maxAttempts: 50 }",
         "discord: { editDebounce: 0 }",
-        "",
-      ].join("\n"),
-    );
+      ],
+    });
     env = {
       DISCORD_TOKEN: discord.token,
       DISCORD_API_URL: discord.apiUrl,
@@ -162,9 +114,9 @@ describe("two bot processes, two shards, one Redis", () => {
   });
 
   afterAll(async () => {
-    const running = bots.filter((b) => b.child.exitCode === null && b.child.signalCode === null);
-    for (const bot of running) bot.child.kill("SIGKILL");
-    await Promise.all(running.map((b) => new Promise((r) => b.child.once("exit", r))));
+    const running = bots.filter((b) => b.exitCode === null && b.signalCode === null);
+    for (const bot of running) bot.kill("SIGKILL");
+    await Promise.all(running.map((b) => new Promise((r) => b.once("exit", r))));
     await discord?.close();
     await feeds?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -173,7 +125,7 @@ describe("two bot processes, two shards, one Redis", () => {
 
   it("splits the guilds by shard, polls once per tick, posts each story once per channel, and survives losing a process", async () => {
     for (let shard = 0; shard < SHARDS; shard++) {
-      bots.push(startBot(`shard-${shard}`, { ...env, SHARD_IDS: String(shard) }));
+      bots.push(startBot({ ...env, SHARD_IDS: String(shard) }, `shard-${shard}`));
     }
     await until(() => bots.every((b) => logged(b, "newsdesk running")), 20_000, "both processes to start");
 
@@ -223,8 +175,8 @@ describe("two bot processes, two shards, one Redis", () => {
       (r) => r.index >= since && r.method === "POST" && r.route === "/channels/:channel_id/messages",
       10_000,
     );
-    leader.child.kill("SIGKILL");
-    await new Promise((r) => leader.child.once("exit", r));
+    leader.kill("SIGKILL");
+    await new Promise((r) => leader.once("exit", r));
     const fetchesAtKill = feedFetches.length;
     // Work was still queued when it died: the second story had not reached every channel.
     expect(channels.filter((c) => postsIn(c).length >= 2).length).toBeLessThan(channels.length);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type GroupableArticle, Grouper } from "../../src/stories/grouper.js";
+import { AI_HARDWARE_HEADLINES } from "./ai-hardware-headlines.js";
 
 // A freshly started bot holds few stories, so IDF sees every word as rare (df 1 of a handful): these
 // are the unrelated headlines that used to merge on one generic shared word ("GPU", "ships", "raises").
@@ -10,36 +11,13 @@ function doc(id: string, title: string, excerpt = "", minutesLater = 0): Groupab
   return { id, title, excerpt, publishedAt: t0 + minutesLater * 60_000 };
 }
 
-const AI_HARDWARE: Array<[string, string]> = [
-  [
-    "Nvidia ships first Rubin GPU samples to Microsoft Azure",
-    "Azure gets engineering samples of the Rubin GPU ahead of volume shipments.",
-  ],
-  [
-    "AMD Instinct MI350 GPU accelerators land in Oracle cloud racks",
-    "Oracle lists MI350 instances in three regions, priced below rivals.",
-  ],
-  [
-    "Cerebras files for a Nasdaq listing after record wafer-scale orders",
-    "The wafer-scale chipmaker reports revenue tripled on G42 contracts.",
-  ],
-  [
-    "SK Hynix starts HBM4 mass production for next year's AI data center chips",
-    "Twelve-high stacks ship to an unnamed GPU customer from Icheon.",
-  ],
-  [
-    "Intel cuts Gaudi 3 prices to undercut H100 rentals in Europe",
-    "Frankfurt and Paris providers now offer Gaudi 3 nodes at half the hourly rate.",
-  ],
-];
-
 function storiesOf(grouper: Grouper, docs: GroupableArticle[]): string[] {
   return docs.map((d) => grouper.add(d).story);
 }
 
 describe("grouping at cold start (few stories in the window)", () => {
   it("keeps five distinct AI-hardware headlines apart, in any arrival order", () => {
-    const docs = AI_HARDWARE.map(([title, excerpt], i) => doc(`hw${i}`, title, excerpt));
+    const docs = AI_HARDWARE_HEADLINES.map(([title, excerpt], i) => doc(`hw${i}`, title, excerpt));
     for (const order of [docs, [...docs].reverse(), [docs[3], docs[0]] as GroupableArticle[]]) {
       const stories = storiesOf(new Grouper(), order);
       expect(new Set(stories).size).toBe(order.length);
@@ -48,7 +26,7 @@ describe("grouping at cold start (few stories in the window)", () => {
 
   it("still joins a rewrite of the same news into its story", () => {
     const g = new Grouper();
-    const docs = AI_HARDWARE.map(([title, excerpt], i) => doc(`hw${i}`, title, excerpt));
+    const docs = AI_HARDWARE_HEADLINES.map(([title, excerpt], i) => doc(`hw${i}`, title, excerpt));
     const stories = storiesOf(g, docs);
     const rewrite = g.add(
       doc(
