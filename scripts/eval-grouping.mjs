@@ -7,10 +7,11 @@
 //   node scripts/eval-grouping.mjs --params '{"threshold":0.3}'
 //   node scripts/eval-grouping.mjs --grid '{"threshold":[0.25,0.3],"titleWeight":[2,3]}'   # tuning sweep
 //   node scripts/eval-grouping.mjs --explain 5           # worst merges and splits per set
+//   node scripts/eval-grouping.mjs --dump /tmp/preds     # also keep each set's predictions (and the fixture's) there
 //
 // Skips with a message (exit 0) when the shared folder is absent.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     grid: { type: "string" },
     explain: { type: "string" },
     datasets: { type: "string", default: DATASETS.join(",") },
+    dump: { type: "string" },
   },
 });
 
@@ -133,6 +135,11 @@ try {
     writeFileSync(predFile, `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
     const scorerArgs = [path.join(evalDir, "score.mjs"), "--dataset", s.name, "--pred", predFile, "--json"];
     const score = JSON.parse(execFileSync(process.execPath, scorerArgs, { encoding: "utf8" }));
+    if (args.dump) {
+      // Kept so a change meant to be output-neutral (a speed-up) can be diffed against the predictions before it.
+      mkdirSync(args.dump, { recursive: true });
+      copyFileSync(predFile, path.join(args.dump, `${s.name}.pred.jsonl`));
+    }
     const b = score.bcubed;
     console.log(
       `| ${s.name} | ${score.articles} | ${score.predClusters} | ${pct(b.p)} | ${pct(b.r)} | **${pct(b.f1)}** |`,
@@ -146,7 +153,15 @@ try {
   }
   // The project's own labelled fixture (no shared scorer gold file): B-cubed computed here.
   const fixture = readJsonl(path.join(root, "test", "fixtures", "stories", "articles.jsonl"));
-  const pred = new Map(predict(fixture, params).map((r) => [String(r.id), String(r.story)]));
+  const fixtureRows = predict(fixture, params);
+  if (args.dump) {
+    mkdirSync(args.dump, { recursive: true });
+    writeFileSync(
+      path.join(args.dump, "fixture.pred.jsonl"),
+      `${fixtureRows.map((r) => JSON.stringify(r)).join("\n")}\n`,
+    );
+  }
+  const pred = new Map(fixtureRows.map((r) => [String(r.id), String(r.story)]));
   const b = bcubed(new Map(fixture.map((r) => [String(r.id), String(r.story)])), pred);
   console.log(
     `| project fixture | ${fixture.length} | ${new Set(pred.values()).size} | ${pct(b.p)} | ${pct(b.r)} | **${pct(b.f1)}** |`,
