@@ -1,4 +1,4 @@
-import { defaultTermOptions, type TermOptions, Vocabulary, weighTerms } from "./terms.js";
+import { defaultTermOptions, type TermOptions, type TermSink, Vocabulary, weighTerms } from "./terms.js";
 
 /**
  * The online story grouper: each article, in arrival order, joins the most similar story of the
@@ -100,79 +100,250 @@ export const defaultGrouperOptions: GrouperOptions = {
   idfPrior: 100,
 };
 
-/**
- * One story's weight for one term, shared by the story's centroid and the term's posting list, so a
- * scan reads the weight straight from the posting instead of probing each story's centroid map
- * (that probe, a cache miss per story, was most of the cost of an insertion).
+/*
+ * Data layout. The window holds millions of (story, term, weight) postings; as objects they were most
+ * of the heap, and each scan chased pointers from posting to story to term, a cache miss each, while
+ * the young-generation GC copied and promoted every new posting. So postings, terms and stories are
+ * small integers indexing typed arrays (struct of arrays): a posting is a slot in `Postings`, a term an
+ * id in `Terms`, a story a slot in the grouper's story arrays. Only a story's id, identity keys and
+ * centroid (its posting ids) stay in an object.
  */
-interface Posting {
-  story: StoryState;
-  /** Sum of the story's articles' weights for the term; 0 once trimmed from the centroid. */
-  weight: number;
-  term: TermIndex;
+
+/** Slots handed out by `next` and taken back by `release`, reused most recent first. */
+class SlotAllocator {
+  private readonly free: number[] = [];
+  private count = 0;
+
+  /** How many slots were ever handed out: arrays indexed by slot need at least this length. */
+  get highWater(): number {
+    return this.count;
+  }
+
+  next(): number {
+    return this.free.length > 0 ? (this.free.pop() as number) : this.count++;
+  }
+
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+}
+
+/** A copy of `array` with room for at least `length` elements (doubling, so growth is amortized). */
+function grown<A extends Int32Array | Float64Array | Uint8Array>(array: A, length: number): A {
+  if (length <= array.length) return array;
+  const bigger = new (array.constructor as new (n: number) => A)(Math.max(length, array.length * 2));
+  bigger.set(array);
+  return bigger;
+}
+
+/** Shared by every term without postings; replaced (never pushed into) when a story first uses the term. */
+const NO_POSTINGS: number[] = [];
+
+/**
+ * The terms of the window: document frequency, posting list and per-call scratch marks, by term id.
+ * The grouper's vocabulary maps each token straight to term ids, so an article's terms need no further
+ * lookup.
+ */
+class Terms {
+  /** Term text → id; an id with no live story is forgotten by `sweep`. */
+  private readonly ids = new Map<string, number>();
+  private readonly slots = new SlotAllocator();
+  /** Document frequency: live stories whose centroid holds the term. */
+  live = new Int32Array(1024);
+  /** Posting ids, oldest first; dead ones (trimmed, or of expired stories) stay until compaction. */
+  entries: number[][] = [];
+  /**
+   * Scratch space, so neither articles nor centroids need a map: a mark is valid for one call (see
+   * `Grouper.nextMark`). `grow` marks the story's terms with their posting (`slot`); the article's
+   * vector marks its terms with their position (`vectorMark`, `vectorSlot`) and its title names
+   * (`nameMark`); `bestMatch` marks the frequent terms with their query weight.
+   */
+  mark = new Int32Array(1024);
+  slot = new Int32Array(1024);
+  vectorMark = new Int32Array(1024);
+  vectorSlot = new Int32Array(1024);
+  nameMark = new Int32Array(1024);
+  queryMark = new Int32Array(1024);
+  queryWeight = new Float64Array(1024);
+
+  /** The id of a term (created on first sight, with no postings yet). */
+  intern(term: string): number {
+    const known = this.ids.get(term);
+    if (known !== undefined) return known;
+    const id = this.slots.next();
+    if (id >= this.live.length) this.resize(id + 1);
+    this.live[id] = 0;
+    this.entries[id] = NO_POSTINGS;
+    this.mark[id] = 0;
+    this.vectorMark[id] = 0;
+    this.nameMark[id] = 0;
+    this.queryMark[id] = 0;
+    this.ids.set(term, id);
+    return id;
+  }
+
+  /** Forgets the terms no live story contains (their ids are reused). */
+  sweep(): void {
+    for (const [term, id] of this.ids) {
+      if (this.live[id] !== 0) continue;
+      this.ids.delete(term);
+      this.slots.release(id);
+    }
+  }
+
+  clearMarks(): void {
+    this.mark.fill(0);
+    this.vectorMark.fill(0);
+    this.nameMark.fill(0);
+    this.queryMark.fill(0);
+  }
+
+  private resize(length: number): void {
+    this.live = grown(this.live, length);
+    this.mark = grown(this.mark, length);
+    this.slot = grown(this.slot, length);
+    this.vectorMark = grown(this.vectorMark, length);
+    this.vectorSlot = grown(this.vectorSlot, length);
+    this.nameMark = grown(this.nameMark, length);
+    this.queryMark = grown(this.queryMark, length);
+    this.queryWeight = grown(this.queryWeight, length);
+  }
 }
 
 /**
- * A term: its posting list and document frequency (live stories containing it). The grouper's
- * vocabulary maps each token straight to these records, so an article's terms need no further lookup.
+ * One story's weight for one term, shared by the story's centroid and the term's posting list, so a
+ * scan reads the weight straight from the posting instead of probing each story's centroid. A posting
+ * id is reused only once no posting list holds it.
  */
-interface TermIndex {
-  term: string;
-  live: number;
-  /** Oldest first; dead entries (trimmed, or of expired stories) stay until compaction. */
-  entries: Posting[];
-  /**
-   * Scratch space, so centroids need no map: `grow` marks the story's terms with their postings,
-   * `bestMatch` marks the article's frequent terms with their weights; a mark is valid for one call.
-   */
-  mark: number;
-  slot: Posting | undefined;
-  queryMark: number;
-  queryWeight: number;
-  /** Marked when the term is one of the current article's title names. */
-  nameMark: number;
-  /** Marked when the term is one of the current article's terms. */
-  articleMark: number;
+class Postings {
+  private readonly slots = new SlotAllocator();
+  story = new Int32Array(4096);
+  term = new Int32Array(4096);
+  /** Sum of the story's articles' (scaled, integer) weights for the term; 0 once trimmed from the centroid. */
+  weight = new Float64Array(4096);
+
+  add(story: number, term: number, weight: number): number {
+    const id = this.slots.next();
+    if (id >= this.story.length) {
+      this.story = grown(this.story, id + 1);
+      this.term = grown(this.term, id + 1);
+      this.weight = grown(this.weight, id + 1);
+    }
+    this.story[id] = story;
+    this.term[id] = term;
+    this.weight[id] = weight;
+    return id;
+  }
+
+  release(id: number): void {
+    this.slots.release(id);
+  }
 }
 
 interface StoryState {
   id: string;
+  /** Index into the grouper's story arrays; kept until no posting list refers to the story. */
+  slot: number;
   firstSeen: number;
   alive: boolean;
-  /** The story's live postings: at most `maxCentroidTerms` + one article's terms. */
-  centroid: Posting[];
-  /** Centroid norm under the IDF of its last update; IDF drifts slowly, so it is not recomputed per query. */
-  norm: number;
+  /** The story's live posting ids: at most `maxCentroidTerms` + one article's terms. */
+  centroid: number[];
   keys: string[];
   articles: number;
-  /** Scratch space of `bestMatch`: the partial dot product of the current article, valid when `mark` is its number. */
-  acc: number;
-  mark: number;
 }
 
-/** An article's weighted terms. */
-type Vector = Map<TermIndex, number>;
+/** The article being placed: its term ids in first-occurrence order and their summed weights (reused). */
+class ArticleVector implements TermSink<number> {
+  ids = new Int32Array(64);
+  tf = new Float64Array(64);
+  size = 0;
+  /** Whether the title names anything (see `GrouperOptions.nameGuard`). */
+  hasNames = false;
+  /** Marks this article's terms (`Terms.vectorMark`) and title names (`Terms.nameMark`). */
+  mark = 0;
 
-/** Shared by every term without postings; replaced (never pushed into) when a story first uses the term. */
-const NO_POSTINGS: Posting[] = [];
+  constructor(private readonly terms: Terms) {}
+
+  reset(mark: number): void {
+    this.size = 0;
+    this.hasNames = false;
+    this.mark = mark;
+  }
+
+  add(term: number, weight: number): void {
+    const terms = this.terms;
+    if (terms.vectorMark[term] === this.mark) {
+      const slot = terms.vectorSlot[term] as number;
+      this.tf[slot] = (this.tf[slot] as number) + weight;
+      return;
+    }
+    const slot = this.size++;
+    if (slot === this.ids.length) {
+      this.ids = grown(this.ids, slot + 1);
+      this.tf = grown(this.tf, slot + 1);
+    }
+    terms.vectorMark[term] = this.mark;
+    terms.vectorSlot[term] = slot;
+    this.ids[slot] = term;
+    this.tf[slot] = 0 + weight;
+  }
+
+  titleName(term: number): void {
+    this.terms.nameMark[term] = this.mark;
+    this.hasNames = true;
+  }
+}
 
 /** Centroid weights are stored multiplied by this and rounded: exact for the default weights (title 1.5, boosts 1.5 and 2: multiples of 0.25). */
 const CENTROID_SCALE = 4;
+
+/** Marks restart before they leave the Int32 range (after a billion calls), with every mark cleared. */
+const MAX_MARK = 2 ** 30;
 
 export class Grouper {
   readonly options: GrouperOptions;
   private readonly byId = new Map<string, StoryState>();
   /** Identity key or article id → story. */
   private readonly identities = new Map<string, StoryState>();
-  /** Term → its record; a record with no live story is swept when the vocabulary is cleared. */
-  private readonly terms = new Map<string, TermIndex>();
-  private readonly vocabulary = new Vocabulary<TermIndex>((term) => this.termIndex(term));
+  private readonly terms = new Terms();
+  private readonly postings = new Postings();
+  private readonly vocabulary = new Vocabulary<number>((term) => this.terms.intern(term));
+  private readonly vector = new ArticleVector(this.terms);
   /** Stories in creation order, for eviction. */
   private order: StoryState[] = [];
   private orderHead = 0;
   private latest = Number.NEGATIVE_INFINITY;
-  private queries = 0;
-  private stamp = 0;
+  private marks = 0;
+
+  // Stories by slot. `alive` mirrors StoryState.alive for the scan; a dead story's slot is reused only
+  // once no posting list refers to it (`references`).
+  private readonly storySlots = new SlotAllocator();
+  private stories: Array<StoryState | undefined> = [];
+  private storyAlive = new Uint8Array(1024);
+  private storyFirstSeen = new Float64Array(1024);
+  /** Centroid norm under the IDF of its last update; IDF drifts slowly, so it is not recomputed per query. */
+  private storyNorm = new Float64Array(1024);
+  private storyReferences = new Int32Array(1024);
+  /** Scratch of `bestMatch`: the partial dot product of the current article, valid when `storyMark` is its mark. */
+  private storyAcc = new Float64Array(1024);
+  private storyMark = new Int32Array(1024);
+
+  // Scratch of `bestMatch`, reused by every call.
+  /** The article's terms found in live stories, rarest first: term id, and weight times IDF. */
+  private queryTerms = new Int32Array(64);
+  private queryWeights = new Float64Array(64);
+  private queryLive = new Int32Array(64);
+  /** Stories met while scanning, in order of first sight. */
+  private found = new Int32Array(256);
+  private candidates: Int32Array;
+  private candidateScores: Float64Array;
+  private bestStory: StoryState | undefined;
+  private bestScore = 0;
+
+  /** Descending weight, for `trim` (one comparator, not a closure per call). */
+  private readonly heavierFirst = (a: number, b: number): number =>
+    (this.postings.weight[b] as number) - (this.postings.weight[a] as number);
+
   /**
    * Work done so far, for the benchmark: postings read and candidates scored in full. Their growth per
    * article shows, independently of the machine, that the cost does not grow with the window.
@@ -181,6 +352,8 @@ export class Grouper {
 
   constructor(options: Partial<GrouperOptions> = {}) {
     this.options = { ...defaultGrouperOptions, ...options };
+    this.candidates = new Int32Array(Math.max(1, this.options.maxCandidates));
+    this.candidateScores = new Float64Array(Math.max(1, this.options.maxCandidates));
   }
 
   /** Live stories in the window. */
@@ -196,22 +369,24 @@ export class Grouper {
   add(article: GroupableArticle): Placement {
     const known = this.findIdentity(article);
     if (known) {
-      this.remember(known, article);
+      this.rememberDuplicate(known, article);
       return { kind: "duplicate", story: known.id, score: 1 };
     }
     this.advance(article.publishedAt);
-    // Title names are only needed for the cold-start evidence rule.
-    const names = this.byId.size < this.options.coldStories ? new Set<TermIndex>() : undefined;
-    const terms = this.vector(article, names);
-    const best = this.bestMatch(terms, article.publishedAt, names);
-    if (best && best.score >= this.thresholdFor(terms)) {
-      this.grow(best.story, terms);
-      this.remember(best.story, article);
-      return { kind: "joined", story: best.story.id, score: best.score };
+    // Title names are only needed for the cold-start evidence rule (see `coldStories`).
+    const cold = this.byId.size < this.options.coldStories;
+    this.weigh(article, cold);
+    const best = this.bestMatch(article.publishedAt, cold) ? this.bestStory : undefined;
+    const score = this.bestScore;
+    this.bestStory = undefined;
+    if (best && score >= this.thresholdFor(this.vector.size)) {
+      this.grow(best);
+      this.remember(best, article);
+      return { kind: "joined", story: best.id, score };
     }
-    const story = this.open(this.options.storyId?.(article) ?? article.id, article.publishedAt, terms);
+    const story = this.open(this.options.storyId?.(article) ?? article.id, article.publishedAt);
     this.remember(story, article);
-    return { kind: "created", story: story.id, score: best?.score ?? 0 };
+    return { kind: "created", story: story.id, score: best ? score : 0 };
   }
 
   /**
@@ -221,10 +396,10 @@ export class Grouper {
   attach(storyId: string, article: GroupableArticle, firstSeen = article.publishedAt): void {
     if (this.findIdentity(article)) return;
     this.advance(article.publishedAt);
-    const terms = this.vector(article);
+    this.weigh(article, false);
     let story = this.byId.get(storyId);
-    if (story) this.grow(story, terms);
-    else story = this.open(storyId, firstSeen, terms);
+    if (story) this.grow(story);
+    else story = this.open(storyId, firstSeen);
     this.remember(story, article);
   }
 
@@ -256,14 +431,34 @@ export class Grouper {
   private findIdentity(article: GroupableArticle): StoryState | undefined {
     const byId = this.identities.get(article.id);
     if (byId) return byId;
-    for (const key of article.keys ?? []) {
-      const story = this.identities.get(key);
-      if (story) return story;
+    const keys = article.keys;
+    if (keys) {
+      for (let k = 0; k < keys.length; k++) {
+        const story = this.identities.get(keys[k] as string);
+        if (story) return story;
+      }
     }
     return undefined;
   }
 
+  /**
+   * Records the identities of an article that had none known yet (`findIdentity` found nothing), so
+   * a key is new unless the article repeats it: one map operation per key.
+   */
   private remember(story: StoryState, article: GroupableArticle): void {
+    this.rememberNew(story, article.id);
+    const keys = article.keys;
+    if (keys) for (let k = 0; k < keys.length; k++) this.rememberNew(story, keys[k] as string);
+  }
+
+  private rememberNew(story: StoryState, key: string): void {
+    const before = this.identities.size;
+    this.identities.set(key, story);
+    if (this.identities.size !== before) story.keys.push(key);
+  }
+
+  /** A duplicate's other identities: keys already known keep the story they name. */
+  private rememberDuplicate(story: StoryState, article: GroupableArticle): void {
     for (const key of [article.id, ...(article.keys ?? [])]) {
       if (this.identities.has(key)) continue;
       this.identities.set(key, story);
@@ -278,263 +473,359 @@ export class Grouper {
     this.evictBefore(time - this.options.windowMs);
   }
 
+  /** A fresh mark for the scratch marks of terms and stories (unequal to every mark in use). */
+  private nextMark(): number {
+    if (this.marks >= MAX_MARK) {
+      this.marks = 0;
+      this.terms.clearMarks();
+      this.storyMark.fill(0);
+    }
+    return ++this.marks;
+  }
+
   private idf(df: number): number {
     return Math.log((this.byId.size + 1 + this.options.idfPrior) / (df + 1)) + 1;
   }
 
-  private thresholdFor(terms: Vector): number {
+  /**
+   * The join rule: the similarity an article with `termCount` distinct terms needs to join a story.
+   * Short texts (headline-only feeds) share fewer terms with a story, so their bar is lower.
+   */
+  private thresholdFor(termCount: number): number {
     const { threshold, lengthRef, lengthExponent } = this.options;
-    return threshold * Math.min(1, terms.size / lengthRef) ** lengthExponent;
+    return threshold * Math.min(1, termCount / lengthRef) ** lengthExponent;
   }
 
   /**
-   * The most similar live story in the window, found through the inverted index. The article's terms
-   * are taken rarest first: those in at most `maxPostings` stories retrieve candidates until
-   * `maxScanned` postings have been read; the others only add their share to the `maxCandidates`
-   * best candidates. The work per article is bounded by these constants, not by the window.
+   * Finds the most similar live story in the window (into `bestStory`, `bestScore`; false when there
+   * is none) through the inverted index. The article's terms are taken rarest first: those in at most
+   * `maxPostings` stories retrieve candidates until `maxScanned` postings have been read; the others
+   * only add their share to the `maxCandidates` best candidates. The work per article is bounded by
+   * these constants, not by the window.
    */
-  private bestMatch(
-    terms: Vector,
-    time: number,
-    names?: ReadonlySet<TermIndex>,
-  ): { story: StoryState; score: number } | undefined {
+  private bestMatch(time: number, cold: boolean): boolean {
     const { maxPostings, maxScanned, maxCandidates, windowMs, sublinearTf } = this.options;
-    const mark = ++this.queries;
+    const { terms, postings, vector } = this;
+    const mark = this.nextMark();
     const total = this.byId.size + 1 + this.options.idfPrior;
-    const weighted: Array<{ w: number; index: TermIndex }> = [];
+    if (vector.size > this.queryTerms.length) {
+      this.queryTerms = grown(this.queryTerms, vector.size);
+      this.queryWeights = grown(this.queryWeights, vector.size);
+      this.queryLive = grown(this.queryLive, vector.size);
+    }
+    const queryTerms = this.queryTerms;
+    const queryWeights = this.queryWeights;
+    const queryLive = this.queryLive;
+    let queried = 0;
     let docNorm = 0;
-    for (const [index, tf] of terms) {
-      const idf = Math.log(total / (index.live + 1)) + 1;
+    for (let k = 0; k < vector.size; k++) {
+      const term = vector.ids[k] as number;
+      const live = terms.live[term] as number;
+      const idf = Math.log(total / (live + 1)) + 1;
+      const tf = vector.tf[k] as number;
       const w = (sublinearTf ? 1 + Math.log(tf) : tf) * idf;
       docNorm += w * w;
+      if (live === 0) continue;
+      // Rarest first, ties in article order (an insertion sort: a few dozen terms, stable).
+      let at = queried++;
+      while (at > 0 && (queryLive[at - 1] as number) > live) {
+        queryTerms[at] = queryTerms[at - 1] as number;
+        queryWeights[at] = queryWeights[at - 1] as number;
+        queryLive[at] = queryLive[at - 1] as number;
+        at--;
+      }
+      queryTerms[at] = term;
       // w * idf: the article's weight times the IDF that the centroid's raw weight still needs.
-      if (index.live > 0) weighted.push({ w: w * idf, index });
+      queryWeights[at] = w * idf;
+      queryLive[at] = live;
     }
-    weighted.sort((a, b) => a.index.live - b.index.live);
-    const found: StoryState[] = [];
+
+    const storyAlive = this.storyAlive;
+    const storyMark = this.storyMark;
+    const storyAcc = this.storyAcc;
+    let found = 0;
     let scanned = 0;
     let retrieving = 0;
-    for (; retrieving < weighted.length; retrieving++) {
-      const { w, index } = weighted[retrieving] as { w: number; index: TermIndex };
-      const posting = index.entries;
-      if (index.live > maxPostings || (scanned > 0 && scanned + posting.length > maxScanned)) break;
+    for (; retrieving < queried; retrieving++) {
+      const posting = terms.entries[queryTerms[retrieving] as number] as number[];
+      if ((queryLive[retrieving] as number) > maxPostings || (scanned > 0 && scanned + posting.length > maxScanned)) {
+        break;
+      }
       scanned += posting.length;
-      for (const entry of posting) {
-        const story = entry.story;
-        if (entry.weight === 0 || !story.alive) continue;
-        if (story.mark !== mark) {
-          story.mark = mark;
-          story.acc = 0;
-          found.push(story);
+      if (found + posting.length > this.found.length) this.found = grown(this.found, found + posting.length);
+      const w = queryWeights[retrieving] as number;
+      for (let i = 0; i < posting.length; i++) {
+        const entry = posting[i] as number;
+        const weight = postings.weight[entry] as number;
+        const story = postings.story[entry] as number;
+        if (weight === 0 || storyAlive[story] === 0) continue;
+        if (storyMark[story] !== mark) {
+          storyMark[story] = mark;
+          storyAcc[story] = 0;
+          this.found[found++] = story;
         }
-        story.acc += w * entry.weight;
+        storyAcc[story] = (storyAcc[story] as number) + w * weight;
       }
     }
-    if (found.length === 0 && weighted.length > 0) {
+    if (found === 0 && queried > 0) {
       // Only common words: look among the newest stories of the rarest of them.
-      const posting = (weighted[0] as { index: TermIndex }).index.entries;
-      for (let i = posting.length - 1; i >= 0 && found.length < maxCandidates; i--) {
-        const story = (posting[i] as Posting).story;
-        if (!story.alive || story.mark === mark) continue;
-        story.mark = mark;
-        story.acc = 0;
-        found.push(story);
+      const posting = terms.entries[queryTerms[0] as number] as number[];
+      if (this.found.length < maxCandidates) this.found = grown(this.found, maxCandidates);
+      for (let i = posting.length - 1; i >= 0 && found < maxCandidates; i--) {
+        const story = postings.story[posting[i] as number] as number;
+        if (storyAlive[story] === 0 || storyMark[story] === mark) continue;
+        storyMark[story] = mark;
+        storyAcc[story] = 0;
+        this.found[found++] = story;
       }
       retrieving = 0;
     }
-    const candidates = topCandidates(found, maxCandidates, (story) => Math.abs(time - story.firstSeen) <= windowMs);
+    const candidates = this.topCandidates(found, maxCandidates, time, windowMs);
     docNorm = Math.sqrt(docNorm);
     this.work.postingsRead += scanned;
-    this.work.candidatesScored += candidates.length;
-    let best: { story: StoryState; score: number } | undefined;
+    this.work.candidatesScored += candidates;
     // The frequent terms' share: marked once, then read while walking each candidate's short centroid.
-    for (let k = retrieving; k < weighted.length; k++) {
-      const { index, w } = weighted[k] as { index: TermIndex; w: number };
-      index.queryMark = mark;
-      index.queryWeight = w;
+    for (let k = retrieving; k < queried; k++) {
+      const term = queryTerms[k] as number;
+      terms.queryMark[term] = mark;
+      terms.queryWeight[term] = queryWeights[k] as number;
     }
+    const withFrequent = retrieving < queried;
     // At cold start a candidate must also show enough evidence (see `coldStories`).
-    const cold = names !== undefined && this.byId.size < this.options.coldStories;
-    const guardNames = cold && this.options.nameGuard && names.size > 0;
-    if (cold) {
-      for (const name of names) name.nameMark = mark;
-      for (const term of terms.keys()) term.articleMark = mark;
-    }
-    for (const story of candidates) {
-      let dot = story.acc;
-      if (retrieving < weighted.length) {
-        for (const entry of story.centroid)
-          if (entry.term.queryMark === mark) dot += entry.term.queryWeight * entry.weight;
+    const needName = cold && this.options.nameGuard && vector.hasNames;
+    let best: StoryState | undefined;
+    let bestScore = 0;
+    for (let c = 0; c < candidates; c++) {
+      const story = this.stories[this.candidates[c] as number] as StoryState;
+      const score = this.similarity(story, docNorm, withFrequent ? mark : -1);
+      if (cold && !this.enoughEvidence(story, needName)) continue;
+      if (!best || score > bestScore) {
+        best = story;
+        bestScore = score;
       }
-      const score = dot / (docNorm * story.norm || 1);
-      if (cold && !this.enoughEvidence(story, mark, guardNames)) continue;
-      if (!best || score > best.score) best = { story, score };
     }
-    return best;
+    this.bestStory = best;
+    this.bestScore = bestScore;
+    return best !== undefined;
   }
 
-  /** Whether the story shares a title name of the article (when it has any) and `minSharedTerms` terms. */
-  private enoughEvidence(story: StoryState, mark: number, needName: boolean): boolean {
+  /**
+   * Cosine between the article and the story's centroid: the dot product gathered by the scan, plus
+   * the frequent terms' share (terms marked with `queryMark`; -1 when there are none).
+   */
+  private similarity(story: StoryState, docNorm: number, queryMark: number): number {
+    let dot = this.storyAcc[story.slot] as number;
+    if (queryMark !== -1) {
+      const { terms, postings } = this;
+      const centroid = story.centroid;
+      for (let i = 0; i < centroid.length; i++) {
+        const entry = centroid[i] as number;
+        const term = postings.term[entry] as number;
+        if (terms.queryMark[term] === queryMark)
+          dot += (terms.queryWeight[term] as number) * (postings.weight[entry] as number);
+      }
+    }
+    return dot / (docNorm * (this.storyNorm[story.slot] as number) || 1);
+  }
+
+  /** Whether the story shares a title name of the article (when `needName`) and `minSharedTerms` terms. */
+  private enoughEvidence(story: StoryState, needName: boolean): boolean {
+    const { terms, postings, vector } = this;
     let shared = 0;
     let named = !needName;
     for (const entry of story.centroid) {
-      if (entry.term.articleMark !== mark) continue;
+      const term = postings.term[entry] as number;
+      if (terms.vectorMark[term] !== vector.mark) continue;
       shared++;
-      if (entry.term.nameMark === mark) named = true;
+      if (terms.nameMark[term] === vector.mark) named = true;
     }
     return named && shared >= this.options.minSharedTerms;
   }
 
-  private open(id: string, firstSeen: number, terms: Vector): StoryState {
+  /**
+   * Keeps in `candidates` the `k` stories found with the best partial score (dot product so far over
+   * the cached norm) that are within the window of `time`: an insertion into a small sorted array,
+   * cheaper than sorting every story found. Returns how many.
+   */
+  private topCandidates(found: number, k: number, time: number, windowMs: number): number {
+    const top = this.candidates;
+    const scores = this.candidateScores;
+    let size = 0;
+    for (let f = 0; f < found; f++) {
+      const story = this.found[f] as number;
+      if (!(Math.abs(time - (this.storyFirstSeen[story] as number)) <= windowMs)) continue;
+      const score = (this.storyAcc[story] as number) / ((this.storyNorm[story] as number) || 1);
+      if (size === k && score <= (scores[k - 1] as number)) continue;
+      let i = Math.min(size, k - 1);
+      while (i > 0 && (scores[i - 1] as number) < score) {
+        top[i] = top[i - 1] as number;
+        scores[i] = scores[i - 1] as number;
+        i--;
+      }
+      top[i] = story;
+      scores[i] = score;
+      if (size < k) size++;
+    }
+    return size;
+  }
+
+  private open(id: string, firstSeen: number): StoryState {
     const existing = this.byId.get(id);
     if (existing) this.drop(existing);
-    const story: StoryState = {
-      id,
-      firstSeen,
-      alive: true,
-      centroid: [],
-      norm: 0,
-      keys: [],
-      articles: 0,
-      acc: 0,
-      mark: 0,
-    };
+    const slot = this.storySlots.next();
+    if (slot >= this.storyAlive.length) {
+      const length = slot + 1;
+      this.storyAlive = grown(this.storyAlive, length);
+      this.storyFirstSeen = grown(this.storyFirstSeen, length);
+      this.storyNorm = grown(this.storyNorm, length);
+      this.storyReferences = grown(this.storyReferences, length);
+      this.storyAcc = grown(this.storyAcc, length);
+      this.storyMark = grown(this.storyMark, length);
+    }
+    const story: StoryState = { id, slot, firstSeen, alive: true, centroid: [], keys: [], articles: 0 };
+    this.stories[slot] = story;
+    this.storyAlive[slot] = 1;
+    this.storyFirstSeen[slot] = firstSeen;
+    this.storyNorm[slot] = 0;
+    this.storyReferences[slot] = 0;
+    this.storyAcc[slot] = 0;
+    this.storyMark[slot] = 0;
     this.byId.set(id, story);
     this.order.push(story);
-    this.grow(story, terms);
+    this.grow(story);
     return story;
   }
 
-  private grow(story: StoryState, terms: Vector): void {
+  /** Adds the current article's terms (`vector`) to the story's centroid. */
+  private grow(story: StoryState): void {
+    const { terms, postings, vector } = this;
     story.articles++;
-    let normSquared = story.norm * story.norm;
-    const mark = ++this.stamp;
+    const norm = this.storyNorm[story.slot] as number;
+    let normSquared = norm * norm;
+    const mark = this.nextMark();
     for (const entry of story.centroid) {
-      entry.term.mark = mark;
-      entry.term.slot = entry;
+      const term = postings.term[entry] as number;
+      terms.mark[term] = mark;
+      terms.slot[term] = entry;
     }
-    for (const [term, raw] of terms) {
-      // Centroids are stored as small integers (V8 keeps them unboxed: no heap number per posting);
-      // cosine is scale-free, so the factor does not change any score.
+    for (let k = 0; k < vector.size; k++) {
+      const term = vector.ids[k] as number;
+      const raw = vector.tf[k] as number;
+      // Centroids are stored as small integers (exact in the Float64Array); cosine is scale-free, so
+      // the factor does not change any score.
       const weight = Math.max(1, Math.round(raw * CENTROID_SCALE));
-      const entry = term.mark === mark ? term.slot : undefined;
-      if (entry) {
-        const idf = this.idf(entry.term.live);
-        normSquared += ((entry.weight + weight) ** 2 - entry.weight ** 2) * idf * idf;
-        entry.weight += weight;
+      if (terms.mark[term] === mark) {
+        const entry = terms.slot[term] as number;
+        const old = postings.weight[entry] as number;
+        const idf = this.idf(terms.live[term] as number);
+        normSquared += ((old + weight) ** 2 - old ** 2) * idf * idf;
+        postings.weight[entry] = old + weight;
       } else {
-        normSquared += (weight * this.idf(this.index(term, story, weight).term.live)) ** 2;
+        this.index(term, story, weight);
+        normSquared += (weight * this.idf(terms.live[term] as number)) ** 2;
       }
     }
-    for (const entry of story.centroid) entry.term.slot = undefined; // no stale reference keeps a dead story
     const trimmed = story.centroid.length > this.options.maxCentroidTerms;
     if (trimmed) this.trim(story);
     // Updated incrementally, with the IDF of the terms this article touched; recomputed in full every
     // 8 articles (and after a trim) so drift of the other terms' IDF is caught up.
     if (story.articles % 8 === 0 || trimmed) {
       normSquared = 0;
-      for (const entry of story.centroid) normSquared += (entry.weight * this.idf(entry.term.live)) ** 2;
+      for (const entry of story.centroid) {
+        normSquared +=
+          ((postings.weight[entry] as number) * this.idf(terms.live[postings.term[entry] as number] as number)) ** 2;
+      }
     }
-    story.norm = Math.sqrt(Math.max(0, normSquared));
+    this.storyNorm[story.slot] = Math.sqrt(Math.max(0, normSquared));
   }
 
   /** Keeps the heaviest centroid terms; the dropped ones leave the index for this story. */
   private trim(story: StoryState): void {
-    const sorted = story.centroid.sort((a, b) => b.weight - a.weight);
+    const sorted = story.centroid.sort(this.heavierFirst);
     // Down to three quarters of the cap, so a growing story is not re-sorted on every article.
     const keep = Math.floor(this.options.maxCentroidTerms * 0.75);
-    for (const entry of sorted.slice(keep)) {
-      entry.weight = 0;
+    for (let i = keep; i < sorted.length; i++) {
+      const entry = sorted[i] as number;
+      this.postings.weight[entry] = 0;
       this.unindex(entry);
     }
-    story.centroid = sorted.slice(0, keep);
+    sorted.length = Math.min(sorted.length, keep);
   }
 
-  /** The record of a term (created on first sight, with no postings yet). */
-  private termIndex(term: string): TermIndex {
-    let index = this.terms.get(term);
-    if (!index) {
-      index = {
-        term,
-        live: 0,
-        entries: NO_POSTINGS,
-        mark: 0,
-        slot: undefined,
-        queryMark: 0,
-        queryWeight: 0,
-        nameMark: 0,
-        articleMark: 0,
-      };
-      this.terms.set(term, index);
-    }
-    return index;
-  }
-
-  private index(index: TermIndex, story: StoryState, weight: number): Posting {
-    const entry: Posting = { story, weight, term: index };
+  private index(term: number, story: StoryState, weight: number): void {
+    const entry = this.postings.add(story.slot, term, weight);
+    this.storyReferences[story.slot] = (this.storyReferences[story.slot] as number) + 1;
+    const list = this.terms.entries[term] as number[];
     // Most terms stay in one story: a one-element literal, not an empty array grown by push (which
     // reserves 17 slots), keeps the index of a 100k-article window within budget.
-    if (index.entries.length === 0) index.entries = [entry];
-    else index.entries.push(entry);
-    index.live++;
+    if (list.length === 0) this.terms.entries[term] = [entry];
+    else list.push(entry);
+    this.terms.live[term] = (this.terms.live[term] as number) + 1;
     story.centroid.push(entry);
-    return entry;
   }
 
-  /** Lowers the live count; the dead entry stays in the posting until compaction removes it. */
-  private unindex(entry: Posting): void {
-    const index = entry.term;
-    index.live--;
-    if (index.live <= 0) {
-      index.live = 0;
-      index.entries = NO_POSTINGS;
-    } else if (index.entries.length > 2 * index.live + 16) {
-      index.entries = index.entries.filter((e) => e.weight !== 0 && e.story.alive);
+  /** Lowers the live count; the dead entry stays in the posting list until compaction removes it. */
+  private unindex(entry: number): void {
+    const { terms, postings } = this;
+    const term = postings.term[entry] as number;
+    const live = (terms.live[term] as number) - 1;
+    const list = terms.entries[term] as number[];
+    if (live <= 0) {
+      terms.live[term] = 0;
+      terms.entries[term] = NO_POSTINGS;
+      for (let i = 0; i < list.length; i++) this.release(list[i] as number);
+    } else {
+      terms.live[term] = live;
+      if (list.length > 2 * live + 16) {
+        const kept: number[] = [];
+        for (let i = 0; i < list.length; i++) {
+          const other = list[i] as number;
+          if (postings.weight[other] !== 0 && this.storyAlive[postings.story[other] as number] === 1) kept.push(other);
+          else this.release(other);
+        }
+        terms.entries[term] = kept;
+      }
     }
+  }
+
+  /** A posting left its list: its id can be reused, and its story's slot once no list refers to it. */
+  private release(entry: number): void {
+    const slot = this.postings.story[entry] as number;
+    this.postings.release(entry);
+    const references = (this.storyReferences[slot] as number) - 1;
+    this.storyReferences[slot] = references;
+    if (references === 0 && this.storyAlive[slot] === 0) this.releaseStory(slot);
+  }
+
+  private releaseStory(slot: number): void {
+    this.stories[slot] = undefined;
+    this.storySlots.release(slot);
   }
 
   /**
    * Bounds the vocabulary: forgets its tokens, and the records of terms no live story contains. Run
-   * only between articles, so no record of an article being placed can be swept.
+   * only between articles, so no term of an article being placed can be swept.
    */
   private boundVocabulary(): void {
     if (this.vocabulary.size <= this.options.maxVocabulary) return;
     this.vocabulary.clear();
-    for (const [term, index] of this.terms) if (index.live === 0) this.terms.delete(term);
+    this.terms.sweep();
   }
 
-  private vector(article: GroupableArticle, titleNames?: Set<TermIndex>): Vector {
+  /** Weighs the article's terms into `vector` (and marks its title names when `withNames`). */
+  private weigh(article: GroupableArticle, withNames: boolean): void {
     this.boundVocabulary();
-    return weighTerms(article.title, article.excerpt, this.options, this.vocabulary, titleNames);
+    this.vector.reset(this.nextMark());
+    weighTerms(article.title, article.excerpt, this.options, this.vocabulary, this.vector, withNames);
   }
 
   private drop(story: StoryState): void {
     story.alive = false;
+    this.storyAlive[story.slot] = 0;
     this.byId.delete(story.id);
     for (const key of story.keys) if (this.identities.get(key) === story) this.identities.delete(key);
     for (const entry of story.centroid) this.unindex(entry);
+    story.centroid = [];
+    if (this.storyReferences[story.slot] === 0 && this.stories[story.slot] === story) this.releaseStory(story.slot);
   }
-}
-
-/**
- * The `k` stories with the best partial score (dot product so far over the cached norm) that pass the
- * filter: an insertion into a small sorted array, cheaper than sorting every story found.
- */
-function topCandidates(found: StoryState[], k: number, keep: (story: StoryState) => boolean): StoryState[] {
-  const top: StoryState[] = [];
-  const scores: number[] = [];
-  for (const story of found) {
-    if (!keep(story)) continue;
-    const score = story.acc / (story.norm || 1);
-    if (top.length === k && score <= (scores[k - 1] as number)) continue;
-    let i = Math.min(top.length, k - 1);
-    while (i > 0 && (scores[i - 1] as number) < score) {
-      top[i] = top[i - 1] as StoryState;
-      scores[i] = scores[i - 1] as number;
-      i--;
-    }
-    top[i] = story;
-    scores[i] = score;
-  }
-  return top;
 }

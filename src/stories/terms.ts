@@ -105,6 +105,8 @@ function normalizeToken(lower: string): { terms: string[]; digits: boolean } {
  */
 export class Vocabulary<T> {
   private readonly tokens = new Map<string, TokenTerms<T>>();
+  /** Scratch of `weighTerms` for this vocabulary's terms. */
+  readonly weigher = new Weigher<T>();
   constructor(private readonly intern: (term: string) => T) {}
 
   get size(): number {
@@ -125,49 +127,56 @@ export class Vocabulary<T> {
   }
 }
 
-/** The vocabulary of plain string terms, for `tokenize` and `articleTerms`. */
-const strings = new Vocabulary<string>((term) => term);
-const MAX_CACHED = 100_000;
-
-function isUpper(code: number): boolean {
-  // ASCII fast path; other scripts through the Unicode property.
-  if (code < 128) return code >= 65 && code <= 90;
-  return /\p{Lu}/u.test(String.fromCharCode(code));
-}
-
-// Character classes of the tokenizer, computed once per UTF-16 code unit: 1 letter or digit, 2 not.
-// A hand-written scanner instead of one Unicode regex: tokenizing is most of the cost of grouping.
+// Character classes of the tokenizer, computed once per UTF-16 code unit: bit 1 set once known,
+// bit 2 letter or digit, bit 4 upper case. A hand-written scanner instead of one Unicode regex:
+// tokenizing is most of the cost of grouping.
+const KNOWN = 1;
+const WORD = 2;
+const UPPER = 4;
 const charClass = new Uint8Array(65_536);
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+const UPPER_CHAR = /\p{Lu}/u;
+function classOf(code: number): number {
+  const c = charClass[code] as number;
+  if (c !== 0) return c;
+  const ch = String.fromCharCode(code);
+  // Surrogates belong to astral letters (and emoji, harmlessly) and cannot be tested alone.
+  const word = (code >= 0xd800 && code <= 0xdfff) || WORD_CHAR.test(ch);
+  const computed = KNOWN | (word ? WORD : 0) | (UPPER_CHAR.test(ch) ? UPPER : 0);
+  charClass[code] = computed;
+  return computed;
+}
 function isWord(code: number): boolean {
-  let c = charClass[code] as number;
-  if (c === 0) {
-    // Surrogates belong to astral letters (and emoji, harmlessly) and cannot be tested alone.
-    c = (code >= 0xd800 && code <= 0xdfff) || WORD_CHAR.test(String.fromCharCode(code)) ? 1 : 2;
-    charClass[code] = c;
-  }
-  return c === 1;
+  return (classOf(code) & WORD) !== 0;
+}
+function isUpper(code: number): boolean {
+  return (classOf(code) & UPPER) !== 0;
 }
 // . , ' ’ & - join word parts: "1.2", "U.S.", "AT&T", "Hut-8".
 function isJoiner(code: number): boolean {
   return code === 46 || code === 44 || code === 39 || code === 0x2019 || code === 38 || code === 45;
 }
 
+/** Receives the tokens of a text from `scan`: a class instance, not a closure per call. */
+interface TokenVisitor<T> {
+  /** One token with terms: `name` as in `Token`, `guardName` a name that is not a generic word. */
+  token(entry: TokenTerms<T>, name: boolean, guardName: boolean): void;
+}
+
+// Token boundaries of the text being scanned, reused by every call (scan does not re-enter).
+let tokenStarts = new Int32Array(256);
+let tokenEnds = new Int32Array(256);
+
 /**
- * Calls `emit` for each token of the text, in order, stopwords removed: a token is letters/digits with
+ * Visits each token of the text, in order, stopwords removed: a token is letters/digits with
  * inner joiners, an optional leading $ and trailing % or + ("$1.2B", "5%", "C++"). `name` tells
  * whether the text marks it as a name: capitalized inside a sentence (unless the text is in Title
  * Case, where capitals say nothing), or carrying digits.
  */
-function scan<T>(
-  text: string,
-  vocabulary: Vocabulary<T>,
-  emit: (term: T, name: boolean, digits: boolean, guardName: boolean) => void,
-): void {
+function scan<T>(text: string, vocabulary: Vocabulary<T>, visitor: TokenVisitor<T>): void {
   const src = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize("NFKC");
   const n = src.length;
-  const starts: number[] = [];
-  const ends: number[] = [];
+  let count = 0;
   let capitalized = 0;
   let i = 0;
   while (i < n) {
@@ -188,38 +197,63 @@ function scan<T>(
       i++;
       if (i < n && src.charCodeAt(i) === 43) i++;
     }
-    starts.push(start);
-    ends.push(i);
+    if (count === tokenStarts.length) {
+      const starts = new Int32Array(count * 2);
+      starts.set(tokenStarts);
+      tokenStarts = starts;
+      const ends = new Int32Array(count * 2);
+      ends.set(tokenEnds);
+      tokenEnds = ends;
+    }
+    tokenStarts[count] = start;
+    tokenEnds[count] = i;
+    count++;
     if (isUpper(src.charCodeAt(start))) capitalized++;
   }
-  const titleCase = starts.length >= 3 && capitalized / starts.length > 0.6;
-  for (let k = 0; k < starts.length; k++) {
-    const start = starts[k] as number;
-    const lower = src.slice(start, ends[k]).toLowerCase();
+  const titleCase = count >= 3 && capitalized / count > 0.6;
+  for (let k = 0; k < count; k++) {
+    const start = tokenStarts[k] as number;
+    const lower = src.slice(start, tokenEnds[k]).toLowerCase();
     const entry = vocabulary.lookup(lower);
     if (entry.terms.length === 0) continue;
     const name = entry.digits || (!titleCase && isUpper(src.charCodeAt(start)) && !afterSentenceEnd(src, start));
-    const guardName = name && !GENERIC_NAMES.has(lower);
-    for (const term of entry.terms) emit(term, name, entry.digits, guardName);
+    visitor.token(entry, name, name && !GENERIC_NAMES.has(lower));
   }
 }
 
 /** Whether the text before `start` ends a sentence (so a capital there says nothing). */
 function afterSentenceEnd(text: string, start: number): boolean {
   for (let i = start - 1; i >= 0; i--) {
-    const ch = text[i] as string;
-    if (ch === " " || ch === "\t" || ch === "\n") continue;
-    return '.!?:;"“”'.includes(ch);
+    const code = text.charCodeAt(i);
+    if (code === 32 || code === 9 || code === 10) continue;
+    // . ! ? : ; " “ ”
+    return (
+      code === 46 ||
+      code === 33 ||
+      code === 63 ||
+      code === 58 ||
+      code === 59 ||
+      code === 34 ||
+      code === 0x201c ||
+      code === 0x201d
+    );
   }
   return true;
 }
 
+class TokenCollector implements TokenVisitor<string> {
+  out: Token[] = [];
+  token(entry: TokenTerms<string>, name: boolean): void {
+    for (const term of entry.terms) this.out.push({ term, name });
+  }
+}
+
 /** Normalized tokens of a text with their name flag (see `scan`). */
 export function tokenize(text: string): Token[] {
-  const out: Token[] = [];
   if (strings.size > MAX_CACHED) strings.clear();
-  scan(text, strings, (term, name) => out.push({ term, name }));
-  return out;
+  const collector = new TokenCollector();
+  scan(text, strings, collector);
+  return collector.out;
 }
 
 export function tokens(text: string): string[] {
@@ -230,41 +264,80 @@ export function isSpecific(term: string): boolean {
   return HAS_DIGIT.test(term);
 }
 
-/** Weighted terms of one article, terms interned by the vocabulary. */
+/** Receives an article's weighted terms from `weighTerms`. */
+export interface TermSink<T> {
+  /** One occurrence of the term, in text order, with the weight it adds. */
+  add(term: T, weight: number): void;
+  /** The term is a name in the title that is not a generic word and has no digits (may repeat). */
+  titleName(term: T): void;
+}
+
+/** Turns tokens into weighted occurrences; one instance reused per vocabulary, so no closure per article. */
+class Weigher<T> implements TokenVisitor<T> {
+  sink: TermSink<T> | undefined;
+  weight = 1;
+  budget = 0;
+  numberBoost = 1;
+  nameBoost = 1;
+  collectNames = false;
+
+  token(entry: TokenTerms<T>, name: boolean, guardName: boolean): void {
+    const sink = this.sink as TermSink<T>;
+    const terms = entry.terms;
+    for (let k = 0; k < terms.length; k++) {
+      const term = terms[k] as T;
+      if (this.budget-- > 0) {
+        const boost = entry.digits ? this.numberBoost : name ? this.nameBoost : 1;
+        sink.add(term, this.weight * boost);
+      }
+      if (this.collectNames && guardName && !entry.digits) sink.titleName(term);
+    }
+  }
+}
+
+/**
+ * Weighted terms of one article, terms interned by the vocabulary, handed to the sink in text order
+ * (title first); the title's names too when `collectNames`.
+ */
 export function weighTerms<T>(
   title: string,
   excerpt: string,
   options: TermOptions,
   vocabulary: Vocabulary<T>,
-  titleNames?: Set<T>,
-): Map<T, number> {
-  const weights = new Map<T, number>();
-  const { titleWeight, numberBoost, nameBoost, maxExcerptTokens } = options;
-  let weight = titleWeight;
-  let budget = Number.POSITIVE_INFINITY;
-  const add = (term: T, name: boolean, digits: boolean) => {
-    if (budget-- <= 0) return;
-    const boost = digits ? numberBoost : name ? nameBoost : 1;
-    weights.set(term, (weights.get(term) ?? 0) + weight * boost);
-  };
-  scan(
-    title,
-    vocabulary,
-    titleNames
-      ? (term, name, digits, guardName) => {
-          add(term, name, digits);
-          if (guardName && !digits && !titleNames.has(term)) titleNames.add(term);
-        }
-      : add,
-  );
-  weight = 1;
-  budget = maxExcerptTokens;
-  scan(excerpt, vocabulary, add);
-  return weights;
+  sink: TermSink<T>,
+  collectNames = false,
+): void {
+  const weigher = vocabulary.weigher;
+  weigher.sink = sink;
+  weigher.numberBoost = options.numberBoost;
+  weigher.nameBoost = options.nameBoost;
+  weigher.weight = options.titleWeight;
+  weigher.budget = Number.POSITIVE_INFINITY;
+  weigher.collectNames = collectNames;
+  scan(title, vocabulary, weigher);
+  weigher.weight = 1;
+  weigher.budget = options.maxExcerptTokens;
+  weigher.collectNames = false;
+  scan(excerpt, vocabulary, weigher);
+  weigher.sink = undefined;
+}
+
+/** The vocabulary of plain string terms, for `tokenize` and `articleTerms`. */
+const strings = new Vocabulary<string>((term) => term);
+const MAX_CACHED = 100_000;
+
+class WeightMap implements TermSink<string> {
+  readonly weights: TermWeights = new Map();
+  add(term: string, weight: number): void {
+    this.weights.set(term, (this.weights.get(term) ?? 0) + weight);
+  }
+  titleName(): void {}
 }
 
 /** Weighted terms of one article, as strings. */
 export function articleTerms(title: string, excerpt: string, options: TermOptions = defaultTermOptions): TermWeights {
   if (strings.size > MAX_CACHED) strings.clear();
-  return weighTerms(title, excerpt, options, strings);
+  const map = new WeightMap();
+  weighTerms(title, excerpt, options, strings, map);
+  return map.weights;
 }
