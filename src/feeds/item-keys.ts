@@ -14,10 +14,15 @@ function shortHash(text: string): string {
  * Keys are hashed to a fixed size so the per-feed seen set stays small.
  */
 export function itemKeys(item: FeedItem, feedUrl: string): string[] {
+  return itemIdentity(item, feedUrl).keys;
+}
+
+/** The item's keys, and its canonical link (or null), which normalizing needs again. */
+export function itemIdentity(item: FeedItem, feedUrl: string): { keys: string[]; link: string | null } {
   const keys: string[] = [];
   if (item.guid) keys.push(`g${shortHash(item.guid.trim())}`);
   const link = canonicalUrl(item.link, feedUrl);
   if (link) keys.push(`u${shortHash(link)}`);
   if (keys.length === 0 && item.title) keys.push(`t${shortHash(collapseWhitespace(item.title).toLowerCase())}`);
-  return keys;
+  return { keys, link };
 }

@@ -48,18 +48,22 @@ function looksLikeImage(candidate: ImageCandidate): boolean {
 }
 
 /** The item's URL: its link, else a guid that is a URL (RSS isPermaLink). */
-function itemUrl(item: FeedItem, base: string): string | null {
-  return (
-    canonicalUrl(item.link, base) ?? (item.guid && /^https?:\/\//i.test(item.guid) ? canonicalUrl(item.guid) : null)
-  );
+function itemUrl(item: FeedItem, base: string, canonicalLink: string | null | undefined): string | null {
+  const link = canonicalLink === undefined ? canonicalUrl(item.link, base) : canonicalLink;
+  return link ?? (item.guid && /^https?:\/\//i.test(item.guid) ? canonicalUrl(item.guid) : null);
 }
 
 /**
  * Feed item → Article. Pure: the same item, context and `now` give the same Article. Returns null
  * for an item without any http(s) URL, which cannot be linked from a post.
  */
-export function normalizeItem(item: FeedItem, ctx: FeedContext): Article | null {
-  const url = itemUrl(item, ctx.feedUrl);
+export function normalizeItem(
+  item: FeedItem,
+  ctx: FeedContext,
+  /** `canonicalUrl(item.link, ctx.feedUrl)` when the caller has it already (see itemIdentity). */
+  canonicalLink?: string | null,
+): Article | null {
+  const url = itemUrl(item, ctx.feedUrl, canonicalLink);
   if (url === null) return null;
 
   let image: string | null = null;

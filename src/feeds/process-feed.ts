@@ -1,7 +1,7 @@
 import type { TopicMatcher } from "../topics/rules.js";
 import type { Article } from "./article.js";
 import { decodeFeedBody } from "./decode.js";
-import { itemKeys } from "./item-keys.js";
+import { itemIdentity } from "./item-keys.js";
 import { normalizeItem, providerName } from "./normalize.js";
 import { parseFeed } from "./parse.js";
 
@@ -50,13 +50,13 @@ export async function processFeedBody(job: FeedJob, topics: TopicMatcher | null)
   };
   const fresh: Article[] = [];
   for (const item of parsed.items) {
-    const keys = itemKeys(item, job.baseUrl);
+    const { keys, link } = itemIdentity(item, job.baseUrl);
     if (keys.length === 0) continue;
     // Known by any key: survives rewritten guids, links, dates or descriptions; also drops in-feed duplicates.
     const isKnown = keys.some((k) => known.has(k) || present.has(k));
     for (const k of keys) present.add(k);
     if (isKnown || !job.normalize) continue;
-    const article = normalizeItem(item, context);
+    const article = normalizeItem(item, context, link);
     if (article) fresh.push(article);
   }
   return { title: parsed.title, presentKeys: [...present], fresh };

@@ -34,6 +34,15 @@ describe("canonicalUrl", () => {
 
   it("drops credentials and the default port", () => {
     expect(canonicalUrl("https://user:pw@site.test:443/a")).toBe("https://site.test/a");
+    expect(canonicalUrl("https://user@www.site.test/a")).toBe("https://site.test/a");
+    expect(canonicalUrl("https://:pw@site.test/a")).toBe("https://site.test/a");
+  });
+
+  it("drops an empty fragment too, and keeps a host that only starts like www", () => {
+    expect(canonicalUrl("https://site.test/a#")).toBe("https://site.test/a");
+    expect(canonicalUrl("#top", "https://site.test/a")).toBe("https://site.test/a");
+    expect(canonicalUrl("https://www2.site.test/a")).toBe("https://www2.site.test/a");
+    expect(canonicalUrl("https://WWW.site.test/a")).toBe("https://site.test/a");
   });
 });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import RssParser from "rss-parser";
 import { describe, expect, it } from "vitest";
 import { decodeFeedBody } from "../../src/feeds/decode.js";
 import { FeedError } from "../../src/feeds/errors.js";
@@ -201,6 +202,28 @@ describe("provider", () => {
     expect(providerName("Configured", "Feed Title", FEED_URL)).toBe("Configured");
     expect(providerName(undefined, "Lattice &amp; Key", FEED_URL)).toBe("Lattice & Key");
     expect(providerName(undefined, null, "https://www.site.test/rss")).toBe("site.test");
+  });
+});
+
+describe("descriptions and contents", () => {
+  it("are the markup rss-parser gives, though its snippets are not computed", async () => {
+    const rss = `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>
+      <item><title>a</title><link>https://s.test/a</link><description><b>bold</b> &amp; <i>it</i></description><content:encoded><![CDATA[<p>Full <em>text</em></p>]]></content:encoded></item>
+      <item><title>b</title><link>https://s.test/b</link><description>plain &lt;p&gt;escaped&lt;/p&gt;</description></item>
+      <item><title>c</title><link>https://s.test/c</link></item></channel></rss>`;
+    const atom = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+      <entry><title>e</title><id>e1</id><link href="https://s.test/e"/><summary type="html">&lt;b&gt;s&lt;/b&gt;</summary><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>x <b>y</b></p></div></content></entry>
+      <entry><title>f</title><id>f1</id><link href="https://s.test/f"/><content type="html">&lt;p&gt;only&lt;/p&gt;</content></entry></feed>`;
+    const vanilla = new RssParser();
+    const [ours, theirs] = [await parseFeed(rss), await vanilla.parseString(rss)];
+    expect(ours.items.map((i) => [i.description, i.content])).toEqual(
+      theirs.items.map((i) => [i.content ?? null, (i as Record<string, unknown>)["content:encoded"] ?? null]),
+    );
+    const [oursAtom, theirsAtom] = [await parseFeed(atom), await vanilla.parseString(atom)];
+    expect(oursAtom.items.map((i) => [i.description, i.content])).toEqual(
+      theirsAtom.items.map((i) => [i.summary ?? null, i.content ?? null]),
+    );
+    expect(ours.items[0]?.content).toBe("<p>Full <em>text</em></p>");
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseFeedDate } from "../../src/feeds/dates.js";
 import { decodeFeedBody, detectCharset } from "../../src/feeds/decode.js";
-import { htmlToText, truncateAtWord } from "../../src/feeds/text.js";
+import { collapseWhitespace, htmlToText, isSpaceCode, truncateAtWord } from "../../src/feeds/text.js";
 
 describe("htmlToText", () => {
   it("drops scripts and styles, decodes entities, separates blocks and collapses whitespace", () => {
@@ -31,6 +31,57 @@ describe("htmlToText", () => {
   });
 });
 
+describe("whitespace", () => {
+  // The regular-expression definition the fast paths must agree with.
+  const byRegExp = (text: string) =>
+    text
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200d\u2060\ufeff]/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
+
+  it("treats as whitespace exactly what \\s matches", () => {
+    const differ: string[] = [];
+    for (let c = 0; c <= 0xffff; c++)
+      if (isSpaceCode(c) !== /\s/.test(String.fromCharCode(c))) differ.push(c.toString(16));
+    expect(differ).toEqual([]);
+  });
+
+  it("collapses like the regular expressions, whatever characters surround the spaces", () => {
+    const specials = [
+      " ",
+      "  ",
+      "\t",
+      "\n",
+      "\u00a0",
+      "\u200b",
+      "\ufeff",
+      "\u2060",
+      "\u3000",
+      "\u0007",
+      "a",
+      "é",
+      "字",
+      "😀",
+    ];
+    for (const a of specials)
+      for (const b of specials)
+        for (const c of specials) {
+          const text = `${a}x${b}${c}y${c}${a}`;
+          expect(collapseWhitespace(text), JSON.stringify(text)).toBe(byRegExp(text));
+        }
+    expect(collapseWhitespace(" one two three ")).toBe("one two three");
+  });
+
+  it("extracts each document on its own, however the previous one ended", () => {
+    expect(htmlToText("<p>first <script>unclosed", { maxText: 450 }).text).toBe("first");
+    expect(htmlToText("<div>second <b>bold").text).toBe("second bold");
+    const long = `<p>${"word ".repeat(400)}</p><img src="/late.jpg">`;
+    expect(htmlToText(long, { maxText: 50 }).text.length).toBeLessThan(600);
+    expect(htmlToText("<p>third</p><img src='/third.jpg'>")).toEqual({ text: "third", firstImage: "/third.jpg" });
+    expect(htmlToText("AT&amp<br>T").text).toBe("AT& T");
+  });
+});
+
 describe("truncateAtWord", () => {
   it("leaves short text alone", () => {
     expect(truncateAtWord("short text", 300)).toBe("short text");
@@ -48,6 +99,11 @@ describe("truncateAtWord", () => {
   it("cuts a single giant word rather than returning nothing", () => {
     const cut = truncateAtWord("x".repeat(1000), 300);
     expect(cut).toHaveLength(300);
+  });
+
+  it("drops punctuation and spaces left before the ellipsis", () => {
+    expect(truncateAtWord("alpha beta, gamma delta epsilon", 13)).toBe("alpha beta…");
+    expect(truncateAtWord("alpha beta — gamma delta epsilon", 14)).toBe("alpha beta…");
   });
 
   it("never splits a surrogate pair", () => {
