@@ -128,8 +128,9 @@ let workStart = { postingsRead: 0, candidatesScored: 0 };
 // CPU time of this process (user + system), not wall time: on a shared machine other processes'
 // load would otherwise be counted as the grouper's. Wall time is printed beside it. The clocks are read
 // once per batch of articles, not per call: reading them per call (a getrusage system call each) cost
-// about an eighth of the time it measured. A batch's texts are generated before its clock starts.
-const BATCH = 1_000;
+// about an eighth of the time it measured. A batch's texts are generated before its clock starts; batches
+// are small so that the texts held meanwhile add little to the young-generation GC the grouper pays for.
+const BATCH = 100;
 if (SLICE % BATCH !== 0 || CHECKPOINTS.some((c) => c % BATCH !== 0)) throw new Error("marks must fall on batch ends");
 const cpuMicros = () => {
   const u = process.cpuUsage();

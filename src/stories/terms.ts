@@ -67,16 +67,13 @@ export interface Token {
   name: boolean;
 }
 
-/**
- * Raw token (lower case) → its terms. Tokenizing is the hot path of grouping and news vocabulary
- * repeats, so each distinct word is normalized and stemmed once. Bounded: cleared when it grows past
- * MAX_CACHED (a rare burst of new words costs one re-warm, never unbounded memory).
- */
 /** A token's terms (one, several for "ai-powered", none for a stopword) and whether it carries digits. */
 export interface TokenTerms<T> {
   terms: readonly T[];
   /** The token carries digits: a number, a model, a version. */
   digits: boolean;
+  /** The token is a generic name (`GENERIC_NAMES`): a capital does not make it the story's name. */
+  generic: boolean;
 }
 
 /** Normalizes one lower-cased token into its terms (uncached: see `Vocabulary`). */
@@ -97,34 +94,107 @@ function normalizeToken(lower: string): { terms: string[]; digits: boolean } {
   return { terms, digits: false };
 }
 
+// FNV-1a over the UTF-16 code units of the lower-cased token.
+const HASH_SEED = 0x811c9dc5;
+const HASH_PRIME = 0x01000193;
+
+function hashOf(lower: string): number {
+  let h = HASH_SEED;
+  for (let i = 0; i < lower.length; i++) h = Math.imul(h ^ lower.charCodeAt(i), HASH_PRIME);
+  return h;
+}
+
 /**
  * Raw token (lower case) → its terms, each interned as a `T` (a string, or the grouper's own term
- * record, so that one lookup per token gives the term's postings). Tokenizing is the hot path of
+ * id, so that one lookup per token gives the term's postings). Tokenizing is the hot path of
  * grouping and news vocabulary repeats, so each distinct token is normalized and stemmed once.
  * The owner bounds it: `clear()` when `size` passes its limit.
+ *
+ * An open-addressing table of its own rather than a Map: the scanner hashes an ASCII token straight
+ * from the text and compares it in place, so a known token costs no string (a slice and its lower
+ * case) and no string hashing or comparison in the runtime; that was a third of the grouper's time.
  */
 export class Vocabulary<T> {
-  private readonly tokens = new Map<string, TokenTerms<T>>();
+  /** Per table slot: entry index + 1 (0 is empty), and the entry's hash to skip most compares. */
+  private slots = new Int32Array(1024);
+  private slotHashes = new Int32Array(1024);
+  private keys: string[] = [];
+  private hashes: number[] = [];
+  private entries: TokenTerms<T>[] = [];
   /** Scratch of `weighTerms` for this vocabulary's terms. */
   readonly weigher = new Weigher<T>();
   constructor(private readonly intern: (term: string) => T) {}
 
   get size(): number {
-    return this.tokens.size;
+    return this.keys.length;
   }
 
   clear(): void {
-    this.tokens.clear();
+    this.slots.fill(0);
+    this.keys.length = 0;
+    this.hashes.length = 0;
+    this.entries.length = 0;
   }
 
   lookup(lower: string): TokenTerms<T> {
-    const known = this.tokens.get(lower);
-    if (known) return known;
+    const h = hashOf(lower);
+    const mask = this.slots.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i] as number;
+      if (slot === 0) return this.insert(lower, h);
+      if (this.slotHashes[i] === h && this.keys[slot - 1] === lower) return this.entries[slot - 1] as TokenTerms<T>;
+    }
+  }
+
+  /**
+   * The entry of the ASCII token `text[start, end)`, lower-cased in place; `h` is its hash
+   * (`hashOf` of its lower case).
+   */
+  lookupAscii(text: string, start: number, end: number, h: number): TokenTerms<T> {
+    const mask = this.slots.length - 1;
+    const length = end - start;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i] as number;
+      if (slot === 0) return this.insert(text.slice(start, end).toLowerCase(), h);
+      if (this.slotHashes[i] !== h) continue;
+      const key = this.keys[slot - 1] as string;
+      if (key.length !== length) continue;
+      let j = 0;
+      while (j < length && key.charCodeAt(j) === asciiLower(text.charCodeAt(start + j))) j++;
+      if (j === length) return this.entries[slot - 1] as TokenTerms<T>;
+    }
+  }
+
+  private insert(lower: string, h: number): TokenTerms<T> {
     const { terms, digits } = normalizeToken(lower);
-    const entry: TokenTerms<T> = { terms: terms.map(this.intern), digits };
-    this.tokens.set(lower, entry);
+    const entry: TokenTerms<T> = { terms: terms.map(this.intern), digits, generic: GENERIC_NAMES.has(lower) };
+    this.keys.push(lower);
+    this.hashes.push(h);
+    this.entries.push(entry);
+    // At most half full, so probe runs stay short.
+    if (this.keys.length * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.place(this.keys.length - 1);
     return entry;
   }
+
+  private rehash(capacity: number): void {
+    this.slots = new Int32Array(capacity);
+    this.slotHashes = new Int32Array(capacity);
+    for (let e = 0; e < this.keys.length; e++) this.place(e);
+  }
+
+  private place(e: number): void {
+    const h = this.hashes[e] as number;
+    const mask = this.slots.length - 1;
+    let i = h & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = e + 1;
+    this.slotHashes[i] = h;
+  }
+}
+
+function asciiLower(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
 }
 
 // Character classes of the tokenizer, computed once per UTF-16 code unit: bit 1 set once known,
@@ -213,11 +283,20 @@ function scan<T>(text: string, vocabulary: Vocabulary<T>, visitor: TokenVisitor<
   const titleCase = count >= 3 && capitalized / count > 0.6;
   for (let k = 0; k < count; k++) {
     const start = tokenStarts[k] as number;
-    const lower = src.slice(start, tokenEnds[k]).toLowerCase();
-    const entry = vocabulary.lookup(lower);
+    const end = tokenEnds[k] as number;
+    // Hashed as it is lower-cased; a token with other than ASCII letters takes the string path.
+    let h = HASH_SEED;
+    let j = start;
+    for (; j < end; j++) {
+      const code = src.charCodeAt(j);
+      if (code >= 128) break;
+      h = Math.imul(h ^ asciiLower(code), HASH_PRIME);
+    }
+    const entry =
+      j === end ? vocabulary.lookupAscii(src, start, end, h) : vocabulary.lookup(src.slice(start, end).toLowerCase());
     if (entry.terms.length === 0) continue;
     const name = entry.digits || (!titleCase && isUpper(src.charCodeAt(start)) && !afterSentenceEnd(src, start));
-    visitor.token(entry, name, name && !GENERIC_NAMES.has(lower));
+    visitor.token(entry, name, name && !entry.generic);
   }
 }
 
