@@ -1,4 +1,4 @@
-import { defaultTermOptions, type TermOptions, type TermSink, Vocabulary, weighTerms } from "./terms.js";
+import { defaultTermOptions, hashOf, type TermOptions, type TermSink, Vocabulary, weighTerms } from "./terms.js";
 
 /**
  * The online story grouper: each article, in arrival order, joins the most similar story of the
@@ -142,24 +142,26 @@ const NO_POSTINGS: number[] = [];
 /**
  * The terms of the window: document frequency, posting list and per-call scratch marks, by term id.
  * The grouper's vocabulary maps each token straight to term ids, so an article's terms need no further
- * lookup.
+ * lookup; `intern` runs only for a token the vocabulary has not seen (or forgot).
  */
 class Terms {
-  /** Term text → id; an id with no live story is forgotten by `sweep`. */
-  private readonly ids = new Map<string, number>();
+  // Term text → id: an open-addressing table (slot: id + 1, 0 empty) rather than a Map, which hashed
+  // and compared each new stem in the runtime.
+  private table = new Int32Array(1024);
+  private tableHashes = new Int32Array(1024);
+  private texts: Array<string | undefined> = [];
+  private hashes: number[] = [];
+  private count = 0;
   private readonly slots = new SlotAllocator();
   /** Document frequency: live stories whose centroid holds the term. */
   live = new Int32Array(1024);
   /** Posting ids, oldest first; dead ones (trimmed, or of expired stories) stay until compaction. */
   entries: number[][] = [];
   /**
-   * Scratch space, so neither articles nor centroids need a map: a mark is valid for one call (see
-   * `Grouper.nextMark`). `grow` marks the story's terms with their posting (`slot`); the article's
-   * vector marks its terms with their position (`vectorMark`, `vectorSlot`) and its title names
-   * (`nameMark`); `bestMatch` marks the frequent terms with their query weight.
+   * Scratch space, so articles need no map: a mark is valid for one call (see `Grouper.nextMark`).
+   * The article's vector marks its terms with their position (`vectorMark`, `vectorSlot`) and its
+   * title names (`nameMark`); `bestMatch` marks the frequent terms with their query weight.
    */
-  mark = new Int32Array(1024);
-  slot = new Int32Array(1024);
   vectorMark = new Int32Array(1024);
   vectorSlot = new Int32Array(1024);
   nameMark = new Int32Array(1024);
@@ -168,45 +170,98 @@ class Terms {
 
   /** The id of a term (created on first sight, with no postings yet). */
   intern(term: string): number {
-    const known = this.ids.get(term);
-    if (known !== undefined) return known;
+    const h = hashOf(term);
+    const mask = this.table.length - 1;
+    let i = h & mask;
+    for (; this.table[i] !== 0; i = (i + 1) & mask) {
+      const id = (this.table[i] as number) - 1;
+      if (this.tableHashes[i] === h && this.texts[id] === term) return id;
+    }
     const id = this.slots.next();
     if (id >= this.live.length) this.resize(id + 1);
     this.live[id] = 0;
     this.entries[id] = NO_POSTINGS;
-    this.mark[id] = 0;
     this.vectorMark[id] = 0;
     this.nameMark[id] = 0;
     this.queryMark[id] = 0;
-    this.ids.set(term, id);
+    this.texts[id] = term;
+    this.hashes[id] = h;
+    this.count++;
+    // At most half full, so probe runs stay short.
+    if (this.count * 2 > this.table.length) this.rebuild(this.table.length * 2);
+    else {
+      this.table[i] = id + 1;
+      this.tableHashes[i] = h;
+    }
     return id;
   }
 
   /** Forgets the terms no live story contains (their ids are reused). */
   sweep(): void {
-    for (const [term, id] of this.ids) {
-      if (this.live[id] !== 0) continue;
-      this.ids.delete(term);
+    for (let i = 0; i < this.table.length; i++) {
+      const id = (this.table[i] as number) - 1;
+      if (id < 0 || this.live[id] !== 0) continue;
+      this.texts[id] = undefined;
       this.slots.release(id);
+      this.count--;
     }
+    let capacity = this.table.length;
+    while (capacity > 1024 && this.count * 8 < capacity) capacity /= 2;
+    this.rebuild(capacity);
   }
 
   clearMarks(): void {
-    this.mark.fill(0);
     this.vectorMark.fill(0);
     this.nameMark.fill(0);
     this.queryMark.fill(0);
   }
 
+  private rebuild(capacity: number): void {
+    const table = new Int32Array(capacity);
+    const tableHashes = new Int32Array(capacity);
+    const mask = capacity - 1;
+    for (let id = 0; id < this.texts.length; id++) {
+      if (this.texts[id] === undefined) continue;
+      const h = this.hashes[id] as number;
+      let i = h & mask;
+      while (table[i] !== 0) i = (i + 1) & mask;
+      table[i] = id + 1;
+      tableHashes[i] = h;
+    }
+    this.table = table;
+    this.tableHashes = tableHashes;
+  }
+
   private resize(length: number): void {
     this.live = grown(this.live, length);
-    this.mark = grown(this.mark, length);
-    this.slot = grown(this.slot, length);
     this.vectorMark = grown(this.vectorMark, length);
     this.vectorSlot = grown(this.vectorSlot, length);
     this.nameMark = grown(this.nameMark, length);
     this.queryMark = grown(this.queryMark, length);
     this.queryWeight = grown(this.queryWeight, length);
+  }
+}
+
+/**
+ * A small set of term ids that may give false positives, never false negatives: 32,768 bits (4 kB,
+ * in the first-level cache) tested before a term's scratch mark, which is a cache miss per term of a
+ * centroid walk. Its owner empties it by calling `remove` for every term it added.
+ */
+class TermFilter {
+  private readonly bits = new Int32Array(1024);
+
+  add(term: number): void {
+    const word = (term >>> 5) & 1023;
+    this.bits[word] = (this.bits[word] as number) | (1 << (term & 31));
+  }
+
+  mayHave(term: number): boolean {
+    return ((this.bits[(term >>> 5) & 1023] as number) & (1 << (term & 31))) !== 0;
+  }
+
+  /** Clears the term's whole word, other terms' bits included (see the class comment). */
+  remove(term: number): void {
+    this.bits[(term >>> 5) & 1023] = 0;
   }
 }
 
@@ -261,10 +316,18 @@ class ArticleVector implements TermSink<number> {
   hasNames = false;
   /** Marks this article's terms (`Terms.vectorMark`) and title names (`Terms.nameMark`). */
   mark = 0;
+  /** This article's terms, for a centroid walk to skip most others without reading their mark. */
+  readonly filter = new TermFilter();
 
   constructor(private readonly terms: Terms) {}
 
+  /** Whether the term is one of this article's. */
+  has(term: number): boolean {
+    return this.filter.mayHave(term) && this.terms.vectorMark[term] === this.mark;
+  }
+
   reset(mark: number): void {
+    for (let k = 0; k < this.size; k++) this.filter.remove(this.ids[k] as number);
     this.size = 0;
     this.hasNames = false;
     this.mark = mark;
@@ -284,6 +347,7 @@ class ArticleVector implements TermSink<number> {
     }
     terms.vectorMark[term] = this.mark;
     terms.vectorSlot[term] = slot;
+    this.filter.add(term);
     this.ids[slot] = term;
     this.tf[slot] = 0 + weight;
   }
@@ -337,6 +401,10 @@ export class Grouper {
   private found = new Int32Array(256);
   private candidates: Int32Array;
   private candidateScores: Float64Array;
+  /** The frequent terms of the current query (those marked with `Terms.queryMark`). */
+  private readonly queryFilter = new TermFilter();
+  /** Per vector position: the story's posting for that term, or -1 (scratch of `grow`). */
+  private matched = new Int32Array(64);
   private bestStory: StoryState | undefined;
   private bestScore = 0;
 
@@ -589,6 +657,7 @@ export class Grouper {
       const term = queryTerms[k] as number;
       terms.queryMark[term] = mark;
       terms.queryWeight[term] = queryWeights[k] as number;
+      this.queryFilter.add(term);
     }
     const withFrequent = retrieving < queried;
     // At cold start a candidate must also show enough evidence (see `coldStories`).
@@ -604,6 +673,7 @@ export class Grouper {
         bestScore = score;
       }
     }
+    for (let k = retrieving; k < queried; k++) this.queryFilter.remove(queryTerms[k] as number);
     this.bestStory = best;
     this.bestScore = bestScore;
     return best !== undefined;
@@ -621,7 +691,7 @@ export class Grouper {
       for (let i = 0; i < centroid.length; i++) {
         const entry = centroid[i] as number;
         const term = postings.term[entry] as number;
-        if (terms.queryMark[term] === queryMark)
+        if (this.queryFilter.mayHave(term) && terms.queryMark[term] === queryMark)
           dot += (terms.queryWeight[term] as number) * (postings.weight[entry] as number);
       }
     }
@@ -635,7 +705,7 @@ export class Grouper {
     let named = !needName;
     for (const entry of story.centroid) {
       const term = postings.term[entry] as number;
-      if (terms.vectorMark[term] !== vector.mark) continue;
+      if (!vector.has(term)) continue;
       shared++;
       if (terms.nameMark[term] === vector.mark) named = true;
     }
@@ -702,11 +772,13 @@ export class Grouper {
     story.articles++;
     const norm = this.storyNorm[story.slot] as number;
     let normSquared = norm * norm;
-    const mark = this.nextMark();
+    // The story's postings of the article's terms, found by one walk of the (short) centroid.
+    if (this.matched.length < vector.size) this.matched = grown(this.matched, vector.size);
+    const matched = this.matched;
+    matched.fill(-1, 0, vector.size);
     for (const entry of story.centroid) {
       const term = postings.term[entry] as number;
-      terms.mark[term] = mark;
-      terms.slot[term] = entry;
+      if (vector.has(term)) matched[terms.vectorSlot[term] as number] = entry;
     }
     for (let k = 0; k < vector.size; k++) {
       const term = vector.ids[k] as number;
@@ -714,8 +786,8 @@ export class Grouper {
       // Centroids are stored as small integers (exact in the Float64Array); cosine is scale-free, so
       // the factor does not change any score.
       const weight = Math.max(1, Math.round(raw * CENTROID_SCALE));
-      if (terms.mark[term] === mark) {
-        const entry = terms.slot[term] as number;
+      const entry = matched[k] as number;
+      if (entry !== -1) {
         const old = postings.weight[entry] as number;
         const idf = this.idf(terms.live[term] as number);
         normSquared += ((old + weight) ** 2 - old ** 2) * idf * idf;

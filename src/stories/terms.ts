@@ -98,7 +98,8 @@ function normalizeToken(lower: string): { terms: string[]; digits: boolean } {
 const HASH_SEED = 0x811c9dc5;
 const HASH_PRIME = 0x01000193;
 
-function hashOf(lower: string): number {
+/** FNV-1a hash of a string's UTF-16 code units (also the grouper's term table hash). */
+export function hashOf(lower: string): number {
   let h = HASH_SEED;
   for (let i = 0; i < lower.length; i++) h = Math.imul(h ^ lower.charCodeAt(i), HASH_PRIME);
   return h;
