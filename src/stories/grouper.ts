@@ -308,7 +308,7 @@ interface StoryState {
 }
 
 /** The article being placed: its term ids in first-occurrence order and their summed weights (reused). */
-class ArticleVector implements TermSink<number> {
+class ArticleVector implements TermSink {
   ids = new Int32Array(64);
   tf = new Float64Array(64);
   size = 0;
@@ -335,7 +335,7 @@ class ArticleVector implements TermSink<number> {
 
   add(term: number, weight: number): void {
     const terms = this.terms;
-    if (terms.vectorMark[term] === this.mark) {
+    if (this.filter.mayHave(term) && terms.vectorMark[term] === this.mark) {
       const slot = terms.vectorSlot[term] as number;
       this.tf[slot] = (this.tf[slot] as number) + weight;
       return;
@@ -371,7 +371,7 @@ export class Grouper {
   private readonly identities = new Map<string, StoryState>();
   private readonly terms = new Terms();
   private readonly postings = new Postings();
-  private readonly vocabulary = new Vocabulary<number>((term) => this.terms.intern(term));
+  private readonly vocabulary = new Vocabulary((term) => this.terms.intern(term));
   private readonly vector = new ArticleVector(this.terms);
   /** Stories in creation order, for eviction. */
   private order: StoryState[] = [];

@@ -67,15 +67,6 @@ export interface Token {
   name: boolean;
 }
 
-/** A token's terms (one, several for "ai-powered", none for a stopword) and whether it carries digits. */
-export interface TokenTerms<T> {
-  terms: readonly T[];
-  /** The token carries digits: a number, a model, a version. */
-  digits: boolean;
-  /** The token is a generic name (`GENERIC_NAMES`): a capital does not make it the story's name. */
-  generic: boolean;
-}
-
 /** Normalizes one lower-cased token into its terms (uncached: see `Vocabulary`). */
 function normalizeToken(lower: string): { terms: string[]; digits: boolean } {
   let token = lower.replace(/['’]s$/u, "").replace(/’/gu, "'");
@@ -105,92 +96,161 @@ export function hashOf(lower: string): number {
   return h;
 }
 
+// Fields of one vocabulary table slot (an Int32Array row, so one probe reads one cache line).
+const USED = 0; // 1 when the slot holds a token
+const HASH = 1;
+const KEY_START = 2; // the lower-cased token's characters in `chars`
+const KEY_LENGTH = 3;
+const TERM_COUNT = 4; // 0 for a stopword, several for "ai-powered"
+const TERM = 5; // the term id when there is one, else where the ids start in `multiTerms`
+const FLAGS = 6;
+const ROW = 8;
+const DIGITS = 1; // the token carries digits: a number, a model, a version
+const GENERIC = 2; // a generic name (`GENERIC_NAMES`): a capital does not make it the story's name
+
 /**
- * Raw token (lower case) → its terms, each interned as a `T` (a string, or the grouper's own term
- * id, so that one lookup per token gives the term's postings). Tokenizing is the hot path of
- * grouping and news vocabulary repeats, so each distinct token is normalized and stemmed once.
- * The owner bounds it: `clear()` when `size` passes its limit.
+ * Raw token (lower case) → its terms, as term ids from `intern` (the grouper's own ids, so that one
+ * lookup per token gives the term's postings). Tokenizing is the hot path of grouping and news
+ * vocabulary repeats, so each distinct token is normalized and stemmed once. The owner bounds it:
+ * `clear()` when `size` passes its limit.
  *
- * An open-addressing table of its own rather than a Map: the scanner hashes an ASCII token straight
- * from the text and compares it in place, so a known token costs no string (a slice and its lower
- * case) and no string hashing or comparison in the runtime; that was a third of the grouper's time.
+ * An open-addressing table of typed arrays rather than a Map of strings to objects: the scanner
+ * hashes an ASCII token straight from the text and compares it in place, so a known token costs no
+ * string (a slice and its lower case), no hashing or comparison in the runtime, and a few cache misses
+ * (its table row, its characters) instead of one per object on the way. A lookup returns the row,
+ * read with `termCount`, `term` and `digits` before the next lookup (which may move rows).
  */
-export class Vocabulary<T> {
-  /** Per table slot: entry index + 1 (0 is empty), and the entry's hash to skip most compares. */
-  private slots = new Int32Array(1024);
-  private slotHashes = new Int32Array(1024);
-  private keys: string[] = [];
-  private hashes: number[] = [];
-  private entries: TokenTerms<T>[] = [];
+export class Vocabulary {
+  private table = new Int32Array(1024 * ROW);
+  private chars = new Uint16Array(4096);
+  private charsUsed = 0;
+  private multiTerms = new Int32Array(64);
+  private multiUsed = 0;
+  private count = 0;
   /** Scratch of `weighTerms` for this vocabulary's terms. */
-  readonly weigher = new Weigher<T>();
-  constructor(private readonly intern: (term: string) => T) {}
+  readonly weigher = new Weigher();
+  constructor(private readonly intern: (term: string) => number) {}
 
   get size(): number {
-    return this.keys.length;
+    return this.count;
   }
 
   clear(): void {
-    this.slots.fill(0);
-    this.keys.length = 0;
-    this.hashes.length = 0;
-    this.entries.length = 0;
+    this.table.fill(0);
+    this.count = 0;
+    this.charsUsed = 0;
+    this.multiUsed = 0;
   }
 
-  lookup(lower: string): TokenTerms<T> {
+  termCount(row: number): number {
+    return this.table[row + TERM_COUNT] as number;
+  }
+
+  /** The k-th term id of the token in `row`. */
+  term(row: number, k: number): number {
+    const table = this.table;
+    return table[row + TERM_COUNT] === 1
+      ? (table[row + TERM] as number)
+      : (this.multiTerms[(table[row + TERM] as number) + k] as number);
+  }
+
+  digits(row: number): boolean {
+    return ((this.table[row + FLAGS] as number) & DIGITS) !== 0;
+  }
+
+  generic(row: number): boolean {
+    return ((this.table[row + FLAGS] as number) & GENERIC) !== 0;
+  }
+
+  /** The row of a lower-cased token. */
+  lookup(lower: string): number {
     const h = hashOf(lower);
-    const mask = this.slots.length - 1;
+    const table = this.table;
+    const mask = table.length / ROW - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const slot = this.slots[i] as number;
-      if (slot === 0) return this.insert(lower, h);
-      if (this.slotHashes[i] === h && this.keys[slot - 1] === lower) return this.entries[slot - 1] as TokenTerms<T>;
+      const row = i * ROW;
+      if (table[row + USED] === 0) return this.insert(lower, h, row);
+      if (table[row + HASH] !== h || table[row + KEY_LENGTH] !== lower.length) continue;
+      const start = table[row + KEY_START] as number;
+      let j = 0;
+      while (j < lower.length && this.chars[start + j] === lower.charCodeAt(j)) j++;
+      if (j === lower.length) return row;
     }
   }
 
   /**
-   * The entry of the ASCII token `text[start, end)`, lower-cased in place; `h` is its hash
-   * (`hashOf` of its lower case).
+   * The row of the ASCII token `text[start, end)`, lower-cased in place; `h` is its hash (`hashOf`
+   * of its lower case).
    */
-  lookupAscii(text: string, start: number, end: number, h: number): TokenTerms<T> {
-    const mask = this.slots.length - 1;
+  lookupAscii(text: string, start: number, end: number, h: number): number {
+    const table = this.table;
+    const mask = table.length / ROW - 1;
     const length = end - start;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const slot = this.slots[i] as number;
-      if (slot === 0) return this.insert(text.slice(start, end).toLowerCase(), h);
-      if (this.slotHashes[i] !== h) continue;
-      const key = this.keys[slot - 1] as string;
-      if (key.length !== length) continue;
+      const row = i * ROW;
+      if (table[row + USED] === 0) return this.insert(text.slice(start, end).toLowerCase(), h, row);
+      if (table[row + HASH] !== h || table[row + KEY_LENGTH] !== length) continue;
+      const key = table[row + KEY_START] as number;
       let j = 0;
-      while (j < length && key.charCodeAt(j) === asciiLower(text.charCodeAt(start + j))) j++;
-      if (j === length) return this.entries[slot - 1] as TokenTerms<T>;
+      while (j < length && this.chars[key + j] === asciiLower(text.charCodeAt(start + j))) j++;
+      if (j === length) return row;
     }
   }
 
-  private insert(lower: string, h: number): TokenTerms<T> {
+  /** Normalizes a new token into the empty `row` (its probe's end); returns its row. */
+  private insert(lower: string, h: number, row: number): number {
     const { terms, digits } = normalizeToken(lower);
-    const entry: TokenTerms<T> = { terms: terms.map(this.intern), digits, generic: GENERIC_NAMES.has(lower) };
-    this.keys.push(lower);
-    this.hashes.push(h);
-    this.entries.push(entry);
+    const ids = terms.map(this.intern);
+    if (this.charsUsed + lower.length > this.chars.length) {
+      const chars = new Uint16Array(Math.max(this.charsUsed + lower.length, this.chars.length * 2));
+      chars.set(this.chars.subarray(0, this.charsUsed));
+      this.chars = chars;
+    }
+    const keyStart = this.charsUsed;
+    for (let j = 0; j < lower.length; j++) this.chars[keyStart + j] = lower.charCodeAt(j);
+    this.charsUsed += lower.length;
+    let term = ids.length === 1 ? (ids[0] as number) : this.multiUsed;
+    if (ids.length > 1) {
+      if (this.multiUsed + ids.length > this.multiTerms.length) {
+        const multi = new Int32Array(Math.max(this.multiUsed + ids.length, this.multiTerms.length * 2));
+        multi.set(this.multiTerms.subarray(0, this.multiUsed));
+        this.multiTerms = multi;
+      }
+      this.multiTerms.set(ids, this.multiUsed);
+      this.multiUsed += ids.length;
+    } else if (ids.length === 0) term = 0;
+    const flags = (digits ? DIGITS : 0) | (GENERIC_NAMES.has(lower) ? GENERIC : 0);
+    this.count++;
     // At most half full, so probe runs stay short.
-    if (this.keys.length * 2 > this.slots.length) this.rehash(this.slots.length * 2);
-    else this.place(this.keys.length - 1);
-    return entry;
+    if (this.count * 2 > this.table.length / ROW) {
+      this.rehash(this.table.length * 2);
+      row = this.emptyRow(h);
+    }
+    const table = this.table;
+    table[row + USED] = 1;
+    table[row + HASH] = h;
+    table[row + KEY_START] = keyStart;
+    table[row + KEY_LENGTH] = lower.length;
+    table[row + TERM_COUNT] = ids.length;
+    table[row + TERM] = term;
+    table[row + FLAGS] = flags;
+    return row;
   }
 
-  private rehash(capacity: number): void {
-    this.slots = new Int32Array(capacity);
-    this.slotHashes = new Int32Array(capacity);
-    for (let e = 0; e < this.keys.length; e++) this.place(e);
-  }
-
-  private place(e: number): void {
-    const h = this.hashes[e] as number;
-    const mask = this.slots.length - 1;
+  private emptyRow(h: number): number {
+    const mask = this.table.length / ROW - 1;
     let i = h & mask;
-    while (this.slots[i] !== 0) i = (i + 1) & mask;
-    this.slots[i] = e + 1;
-    this.slotHashes[i] = h;
+    while (this.table[i * ROW + USED] !== 0) i = (i + 1) & mask;
+    return i * ROW;
+  }
+
+  private rehash(length: number): void {
+    const old = this.table;
+    this.table = new Int32Array(length);
+    for (let row = 0; row < old.length; row += ROW) {
+      if (old[row + USED] === 0) continue;
+      this.table.set(old.subarray(row, row + ROW), this.emptyRow(old[row + HASH] as number));
+    }
   }
 }
 
@@ -229,9 +289,12 @@ function isJoiner(code: number): boolean {
 }
 
 /** Receives the tokens of a text from `scan`: a class instance, not a closure per call. */
-interface TokenVisitor<T> {
-  /** One token with terms: `name` as in `Token`, `guardName` a name that is not a generic word. */
-  token(entry: TokenTerms<T>, name: boolean, guardName: boolean): void;
+interface TokenVisitor {
+  /**
+   * One token with terms (its vocabulary `row`): `name` as in `Token`, `guardName` a name that is not
+   * a generic word.
+   */
+  token(vocabulary: Vocabulary, row: number, name: boolean, guardName: boolean): void;
 }
 
 // Token boundaries of the text being scanned, reused by every call (scan does not re-enter).
@@ -244,7 +307,7 @@ let tokenEnds = new Int32Array(256);
  * whether the text marks it as a name: capitalized inside a sentence (unless the text is in Title
  * Case, where capitals say nothing), or carrying digits.
  */
-function scan<T>(text: string, vocabulary: Vocabulary<T>, visitor: TokenVisitor<T>): void {
+function scan(text: string, vocabulary: Vocabulary, visitor: TokenVisitor): void {
   const src = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize("NFKC");
   const n = src.length;
   let count = 0;
@@ -293,11 +356,12 @@ function scan<T>(text: string, vocabulary: Vocabulary<T>, visitor: TokenVisitor<
       if (code >= 128) break;
       h = Math.imul(h ^ asciiLower(code), HASH_PRIME);
     }
-    const entry =
+    const row =
       j === end ? vocabulary.lookupAscii(src, start, end, h) : vocabulary.lookup(src.slice(start, end).toLowerCase());
-    if (entry.terms.length === 0) continue;
-    const name = entry.digits || (!titleCase && isUpper(src.charCodeAt(start)) && !afterSentenceEnd(src, start));
-    visitor.token(entry, name, name && !entry.generic);
+    if (vocabulary.termCount(row) === 0) continue;
+    const name =
+      vocabulary.digits(row) || (!titleCase && isUpper(src.charCodeAt(start)) && !afterSentenceEnd(src, start));
+    visitor.token(vocabulary, row, name, name && !vocabulary.generic(row));
   }
 }
 
@@ -321,16 +385,17 @@ function afterSentenceEnd(text: string, start: number): boolean {
   return true;
 }
 
-class TokenCollector implements TokenVisitor<string> {
+class TokenCollector implements TokenVisitor {
   out: Token[] = [];
-  token(entry: TokenTerms<string>, name: boolean): void {
-    for (const term of entry.terms) this.out.push({ term, name });
+  token(vocabulary: Vocabulary, row: number, name: boolean): void {
+    const count = vocabulary.termCount(row);
+    for (let k = 0; k < count; k++) this.out.push({ term: stringTerms[vocabulary.term(row, k)] as string, name });
   }
 }
 
 /** Normalized tokens of a text with their name flag (see `scan`). */
 export function tokenize(text: string): Token[] {
-  if (strings.size > MAX_CACHED) strings.clear();
+  boundStrings();
   const collector = new TokenCollector();
   scan(text, strings, collector);
   return collector.out;
@@ -345,32 +410,33 @@ export function isSpecific(term: string): boolean {
 }
 
 /** Receives an article's weighted terms from `weighTerms`. */
-export interface TermSink<T> {
-  /** One occurrence of the term, in text order, with the weight it adds. */
-  add(term: T, weight: number): void;
+export interface TermSink {
+  /** One occurrence of the term (id), in text order, with the weight it adds. */
+  add(term: number, weight: number): void;
   /** The term is a name in the title that is not a generic word and has no digits (may repeat). */
-  titleName(term: T): void;
+  titleName(term: number): void;
 }
 
 /** Turns tokens into weighted occurrences; one instance reused per vocabulary, so no closure per article. */
-class Weigher<T> implements TokenVisitor<T> {
-  sink: TermSink<T> | undefined;
+class Weigher implements TokenVisitor {
+  sink: TermSink | undefined;
   weight = 1;
   budget = 0;
   numberBoost = 1;
   nameBoost = 1;
   collectNames = false;
 
-  token(entry: TokenTerms<T>, name: boolean, guardName: boolean): void {
-    const sink = this.sink as TermSink<T>;
-    const terms = entry.terms;
-    for (let k = 0; k < terms.length; k++) {
-      const term = terms[k] as T;
+  token(vocabulary: Vocabulary, row: number, name: boolean, guardName: boolean): void {
+    const sink = this.sink as TermSink;
+    const count = vocabulary.termCount(row);
+    const digits = vocabulary.digits(row);
+    for (let k = 0; k < count; k++) {
+      const term = vocabulary.term(row, k);
       if (this.budget-- > 0) {
-        const boost = entry.digits ? this.numberBoost : name ? this.nameBoost : 1;
+        const boost = digits ? this.numberBoost : name ? this.nameBoost : 1;
         sink.add(term, this.weight * boost);
       }
-      if (this.collectNames && guardName && !entry.digits) sink.titleName(term);
+      if (this.collectNames && guardName && !digits) sink.titleName(term);
     }
   }
 }
@@ -379,12 +445,12 @@ class Weigher<T> implements TokenVisitor<T> {
  * Weighted terms of one article, terms interned by the vocabulary, handed to the sink in text order
  * (title first); the title's names too when `collectNames`.
  */
-export function weighTerms<T>(
+export function weighTerms(
   title: string,
   excerpt: string,
   options: TermOptions,
-  vocabulary: Vocabulary<T>,
-  sink: TermSink<T>,
+  vocabulary: Vocabulary,
+  sink: TermSink,
   collectNames = false,
 ): void {
   const weigher = vocabulary.weigher;
@@ -402,21 +468,29 @@ export function weighTerms<T>(
   weigher.sink = undefined;
 }
 
-/** The vocabulary of plain string terms, for `tokenize` and `articleTerms`. */
-const strings = new Vocabulary<string>((term) => term);
+/** The vocabulary of `tokenize` and `articleTerms`: its term ids index `stringTerms`. */
+const stringTerms: string[] = [];
+const strings = new Vocabulary((term) => stringTerms.push(term) - 1);
 const MAX_CACHED = 100_000;
 
-class WeightMap implements TermSink<string> {
+function boundStrings(): void {
+  if (strings.size <= MAX_CACHED) return;
+  strings.clear();
+  stringTerms.length = 0;
+}
+
+class WeightMap implements TermSink {
   readonly weights: TermWeights = new Map();
-  add(term: string, weight: number): void {
-    this.weights.set(term, (this.weights.get(term) ?? 0) + weight);
+  add(term: number, weight: number): void {
+    const text = stringTerms[term] as string;
+    this.weights.set(text, (this.weights.get(text) ?? 0) + weight);
   }
   titleName(): void {}
 }
 
 /** Weighted terms of one article, as strings. */
 export function articleTerms(title: string, excerpt: string, options: TermOptions = defaultTermOptions): TermWeights {
-  if (strings.size > MAX_CACHED) strings.clear();
+  boundStrings();
   const map = new WeightMap();
   weighTerms(title, excerpt, options, strings, map);
   return map.weights;
