@@ -19,6 +19,18 @@ interface Pending {
 /** The worker script next to this module; only the built .js can run in a worker (tests run the .ts sources). */
 const WORKER_URL = new URL(`./parse-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 
+/**
+ * The body's memory moves to the worker instead of being copied, when the body owns all of it (a body
+ * cut from Node's shared small-buffer pool must be copied: moving it would take its neighbours too).
+ * The poller never reads a body again once it is handed over.
+ */
+function transferable(body: Uint8Array): ArrayBuffer[] {
+  const buffer = body.buffer;
+  return buffer instanceof ArrayBuffer && body.byteOffset === 0 && body.byteLength === buffer.byteLength
+    ? [buffer]
+    : [];
+}
+
 /** Worker threads that can run here: one per spare core, none when running from TypeScript sources. */
 export function defaultParseWorkers(): number {
   if (WORKER_URL.pathname.endsWith(".ts")) return 0;
@@ -76,7 +88,7 @@ export class ParsePool {
       timer.unref();
       this.busy.set(worker, { ...pending, id, timer });
       worker.ref(); // a job in flight keeps the process alive until it answers
-      worker.postMessage({ id, job: pending.job });
+      worker.postMessage({ id, job: pending.job }, transferable(pending.job.body));
     }
   }
 

@@ -354,6 +354,17 @@ describe("the built CLI in a child process", () => {
       await expect(pool.run(job("bomb.xml"))).rejects.toMatchObject({ kind: "parse" });
       // The pool still works after a failed job.
       expect((await pool.run(job("rdf.xml"))).fresh).toHaveLength(2);
+      // A small body shares Node's buffer pool with other buffers: handing it over must leave them intact.
+      const small = Buffer.from(readFileSync(fixture("rss091.xml"), "utf8"));
+      const neighbour = Buffer.from("still readable");
+      expect(small.byteLength).toBeLessThan(4096);
+      const [fromPooled, reference] = await Promise.all([
+        pool.run({ ...job("rss091.xml"), body: small }),
+        inProcess.run(job("rss091.xml")),
+      ]);
+      expect(fromPooled).toEqual(reference);
+      expect(neighbour.toString()).toBe("still readable");
+      expect(small.toString("utf8")).toBe(readFileSync(fixture("rss091.xml"), "utf8"));
     } finally {
       await pool.close();
     }
