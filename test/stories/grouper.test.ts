@@ -188,6 +188,27 @@ describe("grouper memory bounds", () => {
     expect(a).toEqual(b);
     expect(new Set(a).size).toBe(4);
   });
+  it("groups after a window has expired the same as a fresh grouper: reused story and posting slots carry nothing over", () => {
+    const topics = [
+      ["Kestrel routers hit by exploited firmware flaw", "Attackers exploit Kestrel firmware; a patch is pending."],
+      ["Valve ships the Steam Machine in March", "The Steam Machine console goes on sale for $499."],
+      ["Mozilla releases Firefox 150 with vertical tabs", "Firefox 150 brings vertical tabs and a new sidebar."],
+      ["TSMC posts record quarter on AI chip demand", "TSMC's profit jumped 48% as AI accelerator orders grew."],
+      ["Kestrel patches router firmware after attacks", "A Kestrel firmware update closes the exploited hole."],
+    ];
+    const burst = (prefix: string, from: number): GroupableArticle[] =>
+      Array.from({ length: 60 }, (_, i) => {
+        const [title, excerpt] = topics[(i * 7) % topics.length] as [string, string];
+        return doc(`${prefix}${i}`, `${title}, outlet ${i % 9} says`, `${excerpt} Via outlet${i % 9}.`, from + i / 20);
+      });
+    const lived = new Grouper();
+    for (const d of burst("old", 0)) lived.add(d);
+    // The second burst starts after the 72 h window: every story of the first is evicted first.
+    const later = burst("new", 100);
+    const fresh = new Grouper();
+    expect(later.map((d) => lived.add(d))).toEqual(later.map((d) => fresh.add(d)));
+    expect(lived.size).toBe(fresh.size);
+  });
 });
 
 describe("terms", () => {
