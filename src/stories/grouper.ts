@@ -56,7 +56,10 @@ export interface GrouperOptions extends TermOptions {
   sublinearTf: boolean;
   /** Terms kept per story centroid (the heaviest); bounds memory of long-running stories. */
   maxCentroidTerms: number;
-  /** Distinct tokens remembered before the vocabulary is cleared (and terms of no live story forgotten). */
+  /**
+   * Distinct tokens remembered; past it the vocabulary keeps only (at most half as many of) the tokens
+   * used again since the last time, and terms of no live story are forgotten.
+   */
   maxVocabulary: number;
   /**
    * At cold start (see `coldStories`), an article whose title names things (words capitalized inside a
@@ -407,6 +410,8 @@ export class Grouper {
   private matched = new Int32Array(64);
   private bestStory: StoryState | undefined;
   private bestScore = 0;
+
+  private readonly termIsLive = (term: number): boolean => (this.terms.live[term] as number) > 0;
 
   /** Descending weight, for `trim` (one comparator, not a closure per call). */
   private readonly heavierFirst = (a: number, b: number): number =>
@@ -875,12 +880,14 @@ export class Grouper {
   }
 
   /**
-   * Bounds the vocabulary: forgets its tokens, and the records of terms no live story contains. Run
-   * only between articles, so no term of an article being placed can be swept.
+   * Bounds the vocabulary: forgets the tokens not used again, and the records of terms no live story
+   * contains. Run only between articles, so no term of an article being placed can be swept.
    */
   private boundVocabulary(): void {
     if (this.vocabulary.size <= this.options.maxVocabulary) return;
-    this.vocabulary.clear();
+    // Tokens kept must keep their term ids, so only those whose terms are in a live story (which the
+    // sweep keeps) are candidates.
+    this.vocabulary.prune(Math.floor(this.options.maxVocabulary / 2), this.termIsLive);
     this.terms.sweep();
   }
 

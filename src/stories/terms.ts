@@ -67,8 +67,22 @@ export interface Token {
   name: boolean;
 }
 
+/** Only the letters a–z. */
+function isPlainWord(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    if (code < 97 || code > 122) return false;
+  }
+  return true;
+}
+
 /** Normalizes one lower-cased token into its terms (uncached: see `Vocabulary`). */
 function normalizeToken(lower: string): { terms: string[]; digits: boolean } {
+  // Most tokens are plain words, on which every rewrite below is a no-op.
+  if (isPlainWord(lower)) {
+    if (lower.length < 2 || STOPWORDS.has(lower)) return { terms: [], digits: false };
+    return { terms: [lower.length > 3 ? stemmer(lower) : lower], digits: false };
+  }
   let token = lower.replace(/['’]s$/u, "").replace(/’/gu, "'");
   if (HAS_DIGIT.test(token)) {
     // "1,200" and "1200" are the same number; "$1.2b" stays as written.
@@ -104,6 +118,7 @@ const KEY_LENGTH = 3;
 const TERM_COUNT = 4; // 0 for a stopword, several for "ai-powered"
 const TERM = 5; // the term id when there is one, else where the ids start in `multiTerms`
 const FLAGS = 6;
+const HIT = 7; // 1 once looked up again since it was added or last kept by `prune`
 const ROW = 8;
 const DIGITS = 1; // the token carries digits: a number, a model, a version
 const GENERIC = 2; // a generic name (`GENERIC_NAMES`): a capital does not make it the story's name
@@ -142,6 +157,47 @@ export class Vocabulary {
     this.multiUsed = 0;
   }
 
+  /**
+   * Keeps at most `limit` of the tokens looked up again since they were added (or last kept), those
+   * whose terms all pass `keep`, and forgets the others: unlike `clear`, the words a feed keeps using
+   * are not normalized and stemmed again (after a clear that re-learning was most of the vocabulary's
+   * inserts). Row numbers change.
+   */
+  prune(limit: number, keep: (term: number) => boolean): void {
+    const old = this.table;
+    const oldChars = this.chars;
+    const oldMulti = this.multiTerms;
+    this.table = new Int32Array(old.length);
+    this.chars = new Uint16Array(oldChars.length);
+    this.multiTerms = new Int32Array(oldMulti.length);
+    this.count = 0;
+    this.charsUsed = 0;
+    this.multiUsed = 0;
+    for (let from = 0; from < old.length && this.count < limit; from += ROW) {
+      if (old[from + USED] === 0 || old[from + HIT] === 0) continue;
+      const termCount = old[from + TERM_COUNT] as number;
+      const term = old[from + TERM] as number;
+      let kept = true;
+      for (let k = 0; k < termCount && kept; k++) kept = keep(termCount === 1 ? term : (oldMulti[term + k] as number));
+      if (!kept) continue;
+      const row = this.emptyRow(old[from + HASH] as number);
+      const table = this.table;
+      table.set(old.subarray(from, from + ROW), row);
+      table[row + HIT] = 0;
+      const keyStart = old[from + KEY_START] as number;
+      const keyLength = old[from + KEY_LENGTH] as number;
+      table[row + KEY_START] = this.charsUsed;
+      this.chars.set(oldChars.subarray(keyStart, keyStart + keyLength), this.charsUsed);
+      this.charsUsed += keyLength;
+      if (termCount > 1) {
+        table[row + TERM] = this.multiUsed;
+        this.multiTerms.set(oldMulti.subarray(term, term + termCount), this.multiUsed);
+        this.multiUsed += termCount;
+      }
+      this.count++;
+    }
+  }
+
   termCount(row: number): number {
     return this.table[row + TERM_COUNT] as number;
   }
@@ -174,7 +230,10 @@ export class Vocabulary {
       const start = table[row + KEY_START] as number;
       let j = 0;
       while (j < lower.length && this.chars[start + j] === lower.charCodeAt(j)) j++;
-      if (j === lower.length) return row;
+      if (j === lower.length) {
+        table[row + HIT] = 1;
+        return row;
+      }
     }
   }
 
@@ -193,7 +252,10 @@ export class Vocabulary {
       const key = table[row + KEY_START] as number;
       let j = 0;
       while (j < length && this.chars[key + j] === asciiLower(text.charCodeAt(start + j))) j++;
-      if (j === length) return row;
+      if (j === length) {
+        table[row + HIT] = 1;
+        return row;
+      }
     }
   }
 
