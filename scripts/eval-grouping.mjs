@@ -62,6 +62,7 @@ function predict(input, params) {
       id: String(row.id),
       title: row.title ?? "",
       excerpt: row.excerpt ?? "",
+      url: row.url ?? undefined,
       publishedAt: Date.parse(row.publishedAt),
       keys: row.url ? [`url:${row.url}`] : [],
     });

@@ -1,4 +1,8 @@
 import { defaultTermOptions, hashOf, type TermOptions, type TermSink, Vocabulary, weighTerms } from "./terms.js";
+import { slugWords } from "./url-words.js";
+
+/** Stops at the first visible character: no trimmed copy of every excerpt on the hot path. */
+const HAS_TEXT = /\S/u;
 
 /**
  * The online story grouper: each article, in arrival order, joins the most similar story of the
@@ -23,6 +27,8 @@ export interface GroupableArticle {
    * the same article, whatever its title says.
    */
   keys?: readonly string[];
+  /** The article's link: when it has no excerpt, the headline slug of the URL stands in for one. */
+  url?: string;
 }
 
 export type Placement =
@@ -895,7 +901,8 @@ export class Grouper {
   private weigh(article: GroupableArticle, withNames: boolean): void {
     this.boundVocabulary();
     this.vector.reset(this.nextMark());
-    weighTerms(article.title, article.excerpt, this.options, this.vocabulary, this.vector, withNames);
+    const excerpt = HAS_TEXT.test(article.excerpt) ? article.excerpt : slugWords(article.url);
+    weighTerms(article.title, excerpt, this.options, this.vocabulary, this.vector, withNames);
   }
 
   private drop(story: StoryState): void {

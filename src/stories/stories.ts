@@ -173,7 +173,7 @@ export class Stories {
   }
 
   private groupable(a: StoryArticle, keys: readonly string[]): GroupableArticle {
-    return { id: a.id, title: a.title, excerpt: a.excerpt, publishedAt: Date.parse(a.publishedAt), keys };
+    return { id: a.id, title: a.title, excerpt: a.excerpt, url: a.url, publishedAt: Date.parse(a.publishedAt), keys };
   }
 
   /** Drops stories that left the window from memory (the store keeps them until their TTL). */

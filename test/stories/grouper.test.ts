@@ -82,6 +82,37 @@ describe("grouper behaviour", () => {
     expect(c).toMatchObject({ kind: "joined", story: a.story });
   });
 
+  it("reads the URL slug of a headline-only article whose title is cut", () => {
+    // Aggregator feeds give a cut title and no excerpt; the full headline is in the link.
+    const headlineOnly = (id: string, title: string, url: string, hoursLater: number): GroupableArticle => ({
+      ...doc(id, title, "", hoursLater),
+      url,
+    });
+    const first = headlineOnly(
+      "wire",
+      "Sbarro files for bankruptcy  ...",
+      "https://wire.example/business/2026/03/sbarro-pizza-chain-files-for-chapter-11-bankruptcy-again.html",
+      0,
+    );
+    const second = headlineOnly(
+      "local",
+      "Mall food court staple seeks court protection  ...",
+      "https://local.example/news/sbarro-pizza-chain-files-for-chapter-11-again-blames-mall-traffic/123456",
+      2,
+    );
+    const withSlugs = new Grouper();
+    const a = withSlugs.add(first);
+    expect(withSlugs.add(second)).toMatchObject({ kind: "joined", story: a.story });
+    // The same titles without links share no word: the slug is what joins them.
+    const withoutLinks = new Grouper();
+    withoutLinks.add({ ...first, url: undefined });
+    expect(withoutLinks.add({ ...second, url: undefined }).kind).toBe("created");
+    // An excerpt, when there is one, is read instead of the slug.
+    const withExcerpt = new Grouper();
+    withExcerpt.add({ ...first, excerpt: "Shares of mall landlords fell." });
+    expect(withExcerpt.add({ ...second, excerpt: "The company blamed falling foot traffic." }).kind).toBe("created");
+  });
+
   it("keeps two events of the same kind apart", () => {
     const g = new Grouper();
     const quakeA = g.add(
