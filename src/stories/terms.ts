@@ -182,16 +182,16 @@ export class Vocabulary {
       if (!kept) continue;
       const row = this.emptyRow(old[from + HASH] as number);
       const table = this.table;
-      table.set(old.subarray(from, from + ROW), row);
+      copyRow(old, from, table, row);
       table[row + HIT] = 0;
       const keyStart = old[from + KEY_START] as number;
       const keyLength = old[from + KEY_LENGTH] as number;
       table[row + KEY_START] = this.charsUsed;
-      this.chars.set(oldChars.subarray(keyStart, keyStart + keyLength), this.charsUsed);
+      for (let j = 0; j < keyLength; j++) this.chars[this.charsUsed + j] = oldChars[keyStart + j] as number;
       this.charsUsed += keyLength;
       if (termCount > 1) {
         table[row + TERM] = this.multiUsed;
-        this.multiTerms.set(oldMulti.subarray(term, term + termCount), this.multiUsed);
+        for (let k = 0; k < termCount; k++) this.multiTerms[this.multiUsed + k] = oldMulti[term + k] as number;
         this.multiUsed += termCount;
       }
       this.count++;
@@ -311,9 +311,14 @@ export class Vocabulary {
     this.table = new Int32Array(length);
     for (let row = 0; row < old.length; row += ROW) {
       if (old[row + USED] === 0) continue;
-      this.table.set(old.subarray(row, row + ROW), this.emptyRow(old[row + HASH] as number));
+      copyRow(old, row, this.table, this.emptyRow(old[row + HASH] as number));
     }
   }
+}
+
+/** Copies a table row field by field: a `subarray` view per row was most of the garbage of a prune. */
+function copyRow(from: Int32Array, fromRow: number, to: Int32Array, toRow: number): void {
+  for (let f = 0; f < ROW; f++) to[toRow + f] = from[fromRow + f] as number;
 }
 
 function asciiLower(code: number): number {
