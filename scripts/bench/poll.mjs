@@ -10,11 +10,12 @@
 // Prints a Markdown section; figures go into docs/benchmarks.md by hand.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import RssParser from "rss-parser";
 
+const loadBefore = loadavg();
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const dist = (p) => path.join(root, "dist/src", p);
 const { Poller } = await import(dist("feeds/poller.js"));
@@ -221,10 +222,11 @@ const parseCliLines = out.toString().split("\n").filter(Boolean).length;
 rmSync(dir, { recursive: true, force: true });
 
 const n = (x) => x.toLocaleString("en");
+const load = (l) => l.map((x) => x.toFixed(2)).join(" ");
 const ratio = (a, b) => (a / b).toFixed(2);
 console.log(`## Poll
 
-${n(FEEDS)} local feeds × ${ITEMS} items (${(totalBytes / 2 ** 20).toFixed(0)} MiB of RSS, ~${Math.round(totalBytes / FEEDS / ITEMS)} bytes per item with HTML descriptions), served on 127.0.0.1 by ${HOSTS} listeners (hosts) in a child process; SQLite store; default limits (concurrency ${settings.concurrency}, ${settings.perHost} per host); best of 3 (reference), 2 (HTTP, cold) and 3 (warm) runs. CPU = user + system time of the benchmark process, all threads.
+${n(FEEDS)} local feeds × ${ITEMS} items (${(totalBytes / 2 ** 20).toFixed(0)} MiB of RSS, ~${Math.round(totalBytes / FEEDS / ITEMS)} bytes per item with HTML descriptions), served on 127.0.0.1 by ${HOSTS} listeners (hosts) in a child process; SQLite store; default limits (concurrency ${settings.concurrency}, ${settings.perHost} per host); best of 3 (reference), 2 (HTTP, cold) and 3 (warm) runs. CPU = user + system time of the benchmark process, all threads. Load average (1, 5, 15 min) ${load(loadBefore)} before, ${load(loadavg())} after.
 
 | measure | wall | CPU | goal |
 | --- | --- | --- | --- |
