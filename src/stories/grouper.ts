@@ -304,6 +304,38 @@ class Postings {
   }
 }
 
+/**
+ * Sorts posting ids by descending weight, ties in their order (what a stable `Array.prototype.sort`
+ * gives): a bottom-up merge sort through `scratch`, with no comparator call or temporary array per trim.
+ */
+function sortHeavierFirst(ids: number[], weight: Float64Array, scratch: Int32Array): void {
+  const n = ids.length;
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n - width; lo += 2 * width) {
+      const mid = lo + width;
+      const hi = Math.min(lo + 2 * width, n);
+      for (let k = lo; k < hi; k++) scratch[k] = ids[k] as number;
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        const left = scratch[i] as number;
+        const right = scratch[j] as number;
+        // >= keeps the left (earlier) one first on ties: stable.
+        if ((weight[left] as number) >= (weight[right] as number)) {
+          ids[k++] = left;
+          i++;
+        } else {
+          ids[k++] = right;
+          j++;
+        }
+      }
+      while (i < mid) ids[k++] = scratch[i++] as number;
+      while (j < hi) ids[k++] = scratch[j++] as number;
+    }
+  }
+}
+
 interface StoryState {
   id: string;
   /** Index into the grouper's story arrays; kept until no posting list refers to the story. */
@@ -419,9 +451,8 @@ export class Grouper {
 
   private readonly termIsLive = (term: number): boolean => (this.terms.live[term] as number) > 0;
 
-  /** Descending weight, for `trim` (one comparator, not a closure per call). */
-  private readonly heavierFirst = (a: number, b: number): number =>
-    (this.postings.weight[b] as number) - (this.postings.weight[a] as number);
+  /** Scratch of `trim`'s sort. */
+  private sortScratch = new Int32Array(256);
 
   /**
    * Work done so far, for the benchmark: postings read and candidates scored in full. Their growth per
@@ -824,7 +855,9 @@ export class Grouper {
 
   /** Keeps the heaviest centroid terms; the dropped ones leave the index for this story. */
   private trim(story: StoryState): void {
-    const sorted = story.centroid.sort(this.heavierFirst);
+    const sorted = story.centroid;
+    if (this.sortScratch.length < sorted.length) this.sortScratch = grown(this.sortScratch, sorted.length);
+    sortHeavierFirst(sorted, this.postings.weight, this.sortScratch);
     // Down to three quarters of the cap, so a growing story is not re-sorted on every article.
     const keep = Math.floor(this.options.maxCentroidTerms * 0.75);
     for (let i = keep; i < sorted.length; i++) {
