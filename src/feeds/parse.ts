@@ -63,12 +63,20 @@ type Internals = {
 // its own text), and it was a tenth of the parse. Hand rss-parser each item without those elements and
 // without the snippet flag, then take their markup as its getContent gives it.
 type Field = string | [string, string, { includeSnippet?: boolean; keepArray?: boolean }?];
-const withoutSnippets = (fields: Field[]): Field[] =>
-  fields.map((f) => {
-    if (!Array.isArray(f) || !f[2]?.includeSnippet) return f;
-    const { includeSnippet: _dropped, ...options } = f[2];
-    return [f[0], f[1], options];
-  });
+const snippetFree = new WeakMap<Field[], Field[]>();
+/** rss-parser passes one field list for all items of a feed: trimmed once per feed, not per item. */
+function withoutSnippets(fields: Field[]): Field[] {
+  let trimmed = snippetFree.get(fields);
+  if (!trimmed) {
+    trimmed = fields.map((f) => {
+      if (!Array.isArray(f) || !f[2]?.includeSnippet) return f;
+      const { includeSnippet: _dropped, ...options } = f[2];
+      return [f[0], f[1], options];
+    });
+    snippetFree.set(fields, trimmed);
+  }
+  return trimmed;
+}
 
 /** Runs `build` on the element with `field` hidden, then sets `content` from that field as rss-parser would. */
 function withoutSnippet(
