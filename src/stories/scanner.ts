@@ -1,0 +1,134 @@
+import { asciiLower, HASH_PRIME, HASH_SEED } from "./token-hash.js";
+import type { Vocabulary } from "./vocabulary.js";
+
+/*
+ * The tokenizer: finds the tokens of a text, looks each up in a vocabulary and tells a visitor its
+ * terms and whether the text marks it as a name. It allocates nothing per known ASCII token.
+ */
+
+// Character classes of the tokenizer, computed once per UTF-16 code unit: bit 1 set once known,
+// bit 2 letter or digit, bit 4 upper case. A hand-written scanner instead of one Unicode regex:
+// tokenizing is most of the cost of grouping.
+const KNOWN = 1;
+const WORD = 2;
+const UPPER = 4;
+const charClass = new Uint8Array(65_536);
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+const UPPER_CHAR = /\p{Lu}/u;
+function classOf(code: number): number {
+  const c = charClass[code] as number;
+  if (c !== 0) return c;
+  const ch = String.fromCharCode(code);
+  // Surrogates belong to astral letters (and emoji, harmlessly) and cannot be tested alone.
+  const word = (code >= 0xd800 && code <= 0xdfff) || WORD_CHAR.test(ch);
+  const computed = KNOWN | (word ? WORD : 0) | (UPPER_CHAR.test(ch) ? UPPER : 0);
+  charClass[code] = computed;
+  return computed;
+}
+function isWord(code: number): boolean {
+  return (classOf(code) & WORD) !== 0;
+}
+function isUpper(code: number): boolean {
+  return (classOf(code) & UPPER) !== 0;
+}
+// . , ' ’ & - join word parts: "1.2", "U.S.", "AT&T", "Hut-8".
+function isJoiner(code: number): boolean {
+  return code === 46 || code === 44 || code === 39 || code === 0x2019 || code === 38 || code === 45;
+}
+
+/** Receives the tokens of a text from `scan`: a class instance, not a closure per call. */
+export interface TokenVisitor {
+  /**
+   * One token with terms (its vocabulary `row`): `name` as in `Token`, `guardName` a name that is not
+   * a generic word.
+   */
+  token(vocabulary: Vocabulary, row: number, name: boolean, guardName: boolean): void;
+}
+
+// Token boundaries of the text being scanned, reused by every call (scan does not re-enter).
+let tokenStarts = new Int32Array(256);
+let tokenEnds = new Int32Array(256);
+
+/**
+ * Visits each token of the text, in order, stopwords removed: a token is letters/digits with
+ * inner joiners, an optional leading $ and trailing % or + ("$1.2B", "5%", "C++"). `name` tells
+ * whether the text marks it as a name: capitalized inside a sentence (unless the text is in Title
+ * Case, where capitals say nothing), or carrying digits.
+ */
+export function scan(text: string, vocabulary: Vocabulary, visitor: TokenVisitor): void {
+  const src = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize("NFKC");
+  const n = src.length;
+  let count = 0;
+  let capitalized = 0;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    const c = src.charCodeAt(i);
+    if (c === 36 && i + 1 < n && isWord(src.charCodeAt(i + 1))) i++;
+    else if (!isWord(c)) {
+      i++;
+      continue;
+    }
+    while (i < n && isWord(src.charCodeAt(i))) i++;
+    while (i + 1 < n && isJoiner(src.charCodeAt(i)) && isWord(src.charCodeAt(i + 1))) {
+      i++;
+      while (i < n && isWord(src.charCodeAt(i))) i++;
+    }
+    if (i < n && src.charCodeAt(i) === 37) i++;
+    else if (i < n && src.charCodeAt(i) === 43) {
+      i++;
+      if (i < n && src.charCodeAt(i) === 43) i++;
+    }
+    if (count === tokenStarts.length) {
+      const starts = new Int32Array(count * 2);
+      starts.set(tokenStarts);
+      tokenStarts = starts;
+      const ends = new Int32Array(count * 2);
+      ends.set(tokenEnds);
+      tokenEnds = ends;
+    }
+    tokenStarts[count] = start;
+    tokenEnds[count] = i;
+    count++;
+    if (isUpper(src.charCodeAt(start))) capitalized++;
+  }
+  const titleCase = count >= 3 && capitalized / count > 0.6;
+  for (let k = 0; k < count; k++) {
+    const start = tokenStarts[k] as number;
+    const end = tokenEnds[k] as number;
+    // Hashed as it is lower-cased; a token with other than ASCII letters takes the string path.
+    let h = HASH_SEED;
+    let j = start;
+    for (; j < end; j++) {
+      const code = src.charCodeAt(j);
+      if (code >= 128) break;
+      h = Math.imul(h ^ asciiLower(code), HASH_PRIME);
+    }
+    const row =
+      j === end ? vocabulary.lookupAscii(src, start, end, h) : vocabulary.lookup(src.slice(start, end).toLowerCase());
+    if (vocabulary.termCount(row) === 0) continue;
+    const name =
+      vocabulary.digits(row) || (!titleCase && isUpper(src.charCodeAt(start)) && !afterSentenceEnd(src, start));
+    visitor.token(vocabulary, row, name, name && !vocabulary.generic(row));
+  }
+}
+
+/** Whether the text before `start` ends a sentence (so a capital there says nothing). */
+function afterSentenceEnd(text: string, start: number): boolean {
+  for (let i = start - 1; i >= 0; i--) {
+    const code = text.charCodeAt(i);
+    if (code === 32 || code === 9 || code === 10) continue;
+    // . ! ? : ; " “ ”
+    return (
+      code === 46 ||
+      code === 33 ||
+      code === 63 ||
+      code === 58 ||
+      code === 59 ||
+      code === 34 ||
+      code === 0x201c ||
+      code === 0x201d
+    );
+  }
+  return true;
+}

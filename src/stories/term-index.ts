@@ -1,0 +1,179 @@
+import { grown, SlotAllocator } from "./slots.js";
+import { hashOf } from "./token-hash.js";
+
+/*
+ * Data layout. The window holds millions of (story, term, weight) postings; as objects they were most
+ * of the heap, and each scan chased pointers from posting to story to term, a cache miss each, while
+ * the young-generation GC copied and promoted every new posting. So postings, terms and stories are
+ * small integers indexing typed arrays (struct of arrays): a posting is a slot in `Postings`, a term an
+ * id in `Terms`, a story a slot in the grouper's story arrays. Only a story's id, identity keys and
+ * centroid (its posting ids) stay in an object.
+ */
+
+/** Shared by every term without postings; replaced (never pushed into) when a story first uses the term. */
+export const NO_POSTINGS: number[] = [];
+
+/**
+ * The terms of the window: document frequency, posting list and per-call scratch marks, by term id.
+ * The grouper's vocabulary maps each token straight to term ids, so an article's terms need no further
+ * lookup; `intern` runs only for a token the vocabulary has not seen (or forgot).
+ */
+export class Terms {
+  // Term text → id: an open-addressing table (slot: id + 1, 0 empty) rather than a Map, which hashed
+  // and compared each new stem in the runtime.
+  private table = new Int32Array(1024);
+  private tableHashes = new Int32Array(1024);
+  private texts: Array<string | undefined> = [];
+  private hashes: number[] = [];
+  private count = 0;
+  private readonly slots = new SlotAllocator();
+  /** Document frequency: live stories whose centroid holds the term. */
+  live = new Int32Array(1024);
+  /** Posting ids, oldest first; dead ones (trimmed, or of expired stories) stay until compaction. */
+  entries: number[][] = [];
+  /**
+   * Scratch space, so articles need no map: a mark is valid for one call (see `Grouper.nextMark`).
+   * The article's vector marks its terms with their position (`vectorMark`, `vectorSlot`) and its
+   * title names (`nameMark`); `bestMatch` marks the frequent terms with their query weight.
+   */
+  vectorMark = new Int32Array(1024);
+  vectorSlot = new Int32Array(1024);
+  nameMark = new Int32Array(1024);
+  queryMark = new Int32Array(1024);
+  queryWeight = new Float64Array(1024);
+
+  /** The id of a term (created on first sight, with no postings yet). */
+  intern(term: string): number {
+    const h = hashOf(term);
+    const mask = this.table.length - 1;
+    let i = h & mask;
+    for (; this.table[i] !== 0; i = (i + 1) & mask) {
+      const id = (this.table[i] as number) - 1;
+      if (this.tableHashes[i] === h && this.texts[id] === term) return id;
+    }
+    const id = this.slots.next();
+    if (id >= this.live.length) this.resize(id + 1);
+    this.live[id] = 0;
+    this.entries[id] = NO_POSTINGS;
+    this.vectorMark[id] = 0;
+    this.nameMark[id] = 0;
+    this.queryMark[id] = 0;
+    this.texts[id] = term;
+    this.hashes[id] = h;
+    this.count++;
+    // At most half full, so probe runs stay short.
+    if (this.count * 2 > this.table.length) this.rebuild(this.table.length * 2);
+    else {
+      this.table[i] = id + 1;
+      this.tableHashes[i] = h;
+    }
+    return id;
+  }
+
+  /** Forgets the terms no live story contains (their ids are reused). */
+  sweep(): void {
+    for (let i = 0; i < this.table.length; i++) {
+      const id = (this.table[i] as number) - 1;
+      if (id < 0 || this.live[id] !== 0) continue;
+      this.texts[id] = undefined;
+      this.slots.release(id);
+      this.count--;
+    }
+    let capacity = this.table.length;
+    while (capacity > 1024 && this.count * 8 < capacity) capacity /= 2;
+    this.rebuild(capacity);
+  }
+
+  clearMarks(): void {
+    this.vectorMark.fill(0);
+    this.nameMark.fill(0);
+    this.queryMark.fill(0);
+  }
+
+  private rebuild(capacity: number): void {
+    const table = new Int32Array(capacity);
+    const tableHashes = new Int32Array(capacity);
+    const mask = capacity - 1;
+    for (let id = 0; id < this.texts.length; id++) {
+      if (this.texts[id] === undefined) continue;
+      const h = this.hashes[id] as number;
+      let i = h & mask;
+      while (table[i] !== 0) i = (i + 1) & mask;
+      table[i] = id + 1;
+      tableHashes[i] = h;
+    }
+    this.table = table;
+    this.tableHashes = tableHashes;
+  }
+
+  private resize(length: number): void {
+    this.live = grown(this.live, length);
+    this.vectorMark = grown(this.vectorMark, length);
+    this.vectorSlot = grown(this.vectorSlot, length);
+    this.nameMark = grown(this.nameMark, length);
+    this.queryMark = grown(this.queryMark, length);
+    this.queryWeight = grown(this.queryWeight, length);
+  }
+}
+
+/**
+ * One story's weight for one term, shared by the story's centroid and the term's posting list, so a
+ * scan reads the weight straight from the posting instead of probing each story's centroid. A posting
+ * id is reused only once no posting list holds it.
+ */
+export class Postings {
+  private readonly slots = new SlotAllocator();
+  story = new Int32Array(4096);
+  term = new Int32Array(4096);
+  /** Sum of the story's articles' (scaled, integer) weights for the term; 0 once trimmed from the centroid. */
+  weight = new Float64Array(4096);
+
+  add(story: number, term: number, weight: number): number {
+    const id = this.slots.next();
+    if (id >= this.story.length) {
+      this.story = grown(this.story, id + 1);
+      this.term = grown(this.term, id + 1);
+      this.weight = grown(this.weight, id + 1);
+    }
+    this.story[id] = story;
+    this.term[id] = term;
+    this.weight[id] = weight;
+    return id;
+  }
+
+  release(id: number): void {
+    this.slots.release(id);
+  }
+}
+
+/**
+ * Sorts posting ids by descending weight, ties in their order (what a stable `Array.prototype.sort`
+ * gives): a bottom-up merge sort through `scratch`, with no comparator call or temporary array per trim.
+ */
+export function sortHeavierFirst(ids: number[], weight: Float64Array, scratch: Int32Array): void {
+  const n = ids.length;
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n - width; lo += 2 * width) {
+      const mid = lo + width;
+      const hi = Math.min(lo + 2 * width, n);
+      for (let k = lo; k < hi; k++) scratch[k] = ids[k] as number;
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        const left = scratch[i] as number;
+        const right = scratch[j] as number;
+        // >= keeps the left (earlier) one first on ties: stable.
+        if ((weight[left] as number) >= (weight[right] as number)) {
+          ids[k++] = left;
+          i++;
+        } else {
+          ids[k++] = right;
+          j++;
+        }
+      }
+      while (i < mid) ids[k++] = scratch[i++] as number;
+      while (j < hi) ids[k++] = scratch[j++] as number;
+    }
+  }
+}
