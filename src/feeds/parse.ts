@@ -2,7 +2,6 @@ import { createRequire } from "node:module";
 import { decodeHTMLStrict } from "entities";
 import RssParser from "rss-parser";
 import { FeedError } from "./errors.js";
-import { withoutItemBodies } from "./strip-bodies.js";
 
 /** An image an item points at, before it is resolved and chosen. */
 export interface ImageCandidate {
@@ -215,26 +214,6 @@ function prolog(xml: string): string {
   return root ? xml.slice(0, root.index) : xml;
 }
 
-export interface ParseOptions {
-  /**
-   * false: items come without description and content (see strip-bodies.ts), for a caller that only
-   * needs their identity. Default true.
-   */
-  bodies?: boolean;
-}
-
-async function parseXml(xml: string, bodies: boolean): Promise<Record<string, unknown>> {
-  const stripped = bodies ? null : withoutItemBodies(xml);
-  if (stripped !== null) {
-    try {
-      return await parseWithRssParser(stripped);
-    } catch {
-      // Cutting went wrong on an odd document: the whole text decides, and names the error if there is one.
-    }
-  }
-  return parseWithRssParser(xml);
-}
-
 async function parseWithRssParser(xml: string): Promise<Record<string, unknown>> {
   try {
     return (await parser.parseString(htmlEntitiesToNumeric(xml))) as unknown as Record<string, unknown>;
@@ -251,7 +230,7 @@ async function parseWithRssParser(xml: string): Promise<Record<string, unknown>>
  * feeds (HTML pages, empty bodies, other XML) and `parse` for malformed XML or a DTD that declares
  * entities: internal entities are how the "billion laughs" expansion bomb works, and no real feed needs them.
  */
-export async function parseFeed(xml: string, options: ParseOptions = {}): Promise<ParsedFeed> {
+export async function parseFeed(xml: string): Promise<ParsedFeed> {
   const head = prolog(xml);
   if (/<!ENTITY/i.test(head)) {
     throw new FeedError(
@@ -265,7 +244,7 @@ export async function parseFeed(xml: string, options: ParseOptions = {}): Promis
   }
   let feed: Record<string, unknown>;
   try {
-    feed = await parseXml(xml, options.bodies ?? true);
+    feed = await parseWithRssParser(xml);
   } catch (err) {
     const message = (err as Error).message ?? String(err);
     if (/not recognized as RSS|Unable to parse XML/i.test(message)) {

@@ -35,8 +35,7 @@ export interface ProcessedFeed {
  * parse worker (see parse-pool.ts); it throws FeedError for bodies that are not feeds.
  */
 export async function processFeedBody(job: FeedJob, topics: TopicMatcher | null): Promise<ProcessedFeed> {
-  // Items are only identified, not normalized, on a first poll without backfill: their bodies are not needed.
-  const parsed = await parseFeed(decodeFeedBody(job.body, job.contentType), { bodies: job.normalize });
+  const parsed = await parseFeed(decodeFeedBody(job.body, job.contentType));
   const known = new Set(job.known ?? []);
   const present = new Set<string>();
   const now = new Date(job.nowMs);

@@ -235,6 +235,17 @@ describe("bad documents", () => {
     expect(err.message).toMatch(/invalid XML/);
   });
 
+  it("names the same reason for every broken feed, however many come in a row", async () => {
+    // One xml2js parser serves every feed of a worker: a failure must not leak into the next document.
+    for (let i = 0; i < 3; i++) {
+      const err = await parseError("invalid.xml");
+      expect(err.kind).toBe("parse");
+      expect(err.message).toMatch(/invalid XML: Unexpected close tag/);
+    }
+    const ok = await articles("rss2.xml");
+    expect(ok.length).toBeGreaterThan(0);
+  });
+
   it("refuses an entity-expansion bomb without expanding it", async () => {
     const before = process.memoryUsage().heapUsed;
     const err = await parseError("bomb.xml");
