@@ -2,7 +2,7 @@ import { ArticleVector } from "./article-vector.js";
 import { defaultGrouperOptions, type GrouperOptions } from "./grouper-options.js";
 import { grown, SlotAllocator } from "./slots.js";
 import { TermFilter } from "./term-filter.js";
-import { NO_POSTINGS, Postings, sortHeavierFirst, Terms } from "./term-index.js";
+import { Postings, sortHeavierFirst, Terms } from "./term-index.js";
 import { weighTerms } from "./terms.js";
 import { slugWords } from "./url-words.js";
 import { Vocabulary } from "./vocabulary.js";
@@ -314,16 +314,20 @@ export class Grouper {
     let found = 0;
     let scanned = 0;
     let retrieving = 0;
+    // Nothing is indexed during the search, so the pool stays put.
+    const { pool, start: listStart, length: listLength } = terms.lists;
     for (; retrieving < queried; retrieving++) {
-      const posting = terms.entries[queryTerms[retrieving] as number] as number[];
-      if ((queryLive[retrieving] as number) > maxPostings || (scanned > 0 && scanned + posting.length > maxScanned)) {
+      const term = queryTerms[retrieving] as number;
+      const length = listLength[term] as number;
+      if ((queryLive[retrieving] as number) > maxPostings || (scanned > 0 && scanned + length > maxScanned)) {
         break;
       }
-      scanned += posting.length;
-      if (found + posting.length > this.found.length) this.found = grown(this.found, found + posting.length);
+      scanned += length;
+      if (found + length > this.found.length) this.found = grown(this.found, found + length);
       const w = queryWeights[retrieving] as number;
-      for (let i = 0; i < posting.length; i++) {
-        const entry = posting[i] as number;
+      const first = listStart[term] as number;
+      for (let i = first; i < first + length; i++) {
+        const entry = pool[i] as number;
         const weight = postings.weight[entry] as number;
         const story = postings.story[entry] as number;
         if (weight === 0 || storyAlive[story] === 0) continue;
@@ -337,10 +341,11 @@ export class Grouper {
     }
     if (found === 0 && queried > 0) {
       // Only common words: look among the newest stories of the rarest of them.
-      const posting = terms.entries[queryTerms[0] as number] as number[];
+      const rarest = queryTerms[0] as number;
+      const first = listStart[rarest] as number;
       if (this.found.length < maxCandidates) this.found = grown(this.found, maxCandidates);
-      for (let i = posting.length - 1; i >= 0 && found < maxCandidates; i--) {
-        const story = postings.story[posting[i] as number] as number;
+      for (let i = first + (listLength[rarest] as number) - 1; i >= first && found < maxCandidates; i--) {
+        const story = postings.story[pool[i] as number] as number;
         if (storyAlive[story] === 0 || storyMark[story] === mark) continue;
         storyMark[story] = mark;
         storyAcc[story] = 0;
@@ -529,11 +534,7 @@ export class Grouper {
   private index(term: number, story: StoryState, weight: number): void {
     const entry = this.postings.add(story.slot, term, weight);
     this.storyReferences[story.slot] = (this.storyReferences[story.slot] as number) + 1;
-    const list = this.terms.entries[term] as number[];
-    // Most terms stay in one story: a one-element literal, not an empty array grown by push (which
-    // reserves 17 slots), keeps the index of a 100k-article window within budget.
-    if (list.length === 0) this.terms.entries[term] = [entry];
-    else list.push(entry);
+    this.terms.lists.push(term, entry);
     this.terms.live[term] = (this.terms.live[term] as number) + 1;
     story.centroid.push(entry);
   }
@@ -543,21 +544,26 @@ export class Grouper {
     const { terms, postings } = this;
     const term = postings.term[entry] as number;
     const live = (terms.live[term] as number) - 1;
-    const list = terms.entries[term] as number[];
+    const lists = terms.lists;
+    const pool = lists.pool;
+    const first = lists.start[term] as number;
+    const length = lists.length[term] as number;
     if (live <= 0) {
       terms.live[term] = 0;
-      terms.entries[term] = NO_POSTINGS;
-      for (let i = 0; i < list.length; i++) this.release(list[i] as number);
+      for (let i = first; i < first + length; i++) this.release(pool[i] as number);
+      lists.clear(term);
     } else {
       terms.live[term] = live;
-      if (list.length > 2 * live + 16) {
-        const kept: number[] = [];
-        for (let i = 0; i < list.length; i++) {
-          const other = list[i] as number;
-          if (postings.weight[other] !== 0 && this.storyAlive[postings.story[other] as number] === 1) kept.push(other);
+      if (length > 2 * live + 16) {
+        // In place, oldest first as before.
+        let kept = first;
+        for (let i = first; i < first + length; i++) {
+          const other = pool[i] as number;
+          if (postings.weight[other] !== 0 && this.storyAlive[postings.story[other] as number] === 1)
+            pool[kept++] = other;
           else this.release(other);
         }
-        terms.entries[term] = kept;
+        lists.truncate(term, kept - first);
       }
     }
   }

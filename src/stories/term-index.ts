@@ -1,3 +1,4 @@
+import { PostingLists } from "./posting-lists.js";
 import { grown, SlotAllocator } from "./slots.js";
 import { hashOf } from "./token-hash.js";
 
@@ -7,11 +8,8 @@ import { hashOf } from "./token-hash.js";
  * the young-generation GC copied and promoted every new posting. So postings, terms and stories are
  * small integers indexing typed arrays (struct of arrays): a posting is a slot in `Postings`, a term an
  * id in `Terms`, a story a slot in the grouper's story arrays. Only a story's id, identity keys and
- * centroid (its posting ids) stay in an object.
+ * centroid (its posting ids) stay in an object, and posting lists share one pool (`PostingLists`).
  */
-
-/** Shared by every term without postings; replaced (never pushed into) when a story first uses the term. */
-export const NO_POSTINGS: number[] = [];
 
 /**
  * The terms of the window: document frequency, posting list and per-call scratch marks, by term id.
@@ -30,7 +28,7 @@ export class Terms {
   /** Document frequency: live stories whose centroid holds the term. */
   live = new Int32Array(1024);
   /** Posting ids, oldest first; dead ones (trimmed, or of expired stories) stay until compaction. */
-  entries: number[][] = [];
+  readonly lists = new PostingLists();
   /**
    * Scratch space, so articles need no map: a mark is valid for one call (see `Grouper.nextMark`).
    * The article's vector marks its terms with their position (`vectorMark`, `vectorSlot`) and its
@@ -54,7 +52,7 @@ export class Terms {
     const id = this.slots.next();
     if (id >= this.live.length) this.resize(id + 1);
     this.live[id] = 0;
-    this.entries[id] = NO_POSTINGS;
+    this.lists.clear(id);
     this.vectorMark[id] = 0;
     this.nameMark[id] = 0;
     this.queryMark[id] = 0;
@@ -113,6 +111,7 @@ export class Terms {
     this.nameMark = grown(this.nameMark, length);
     this.queryMark = grown(this.queryMark, length);
     this.queryWeight = grown(this.queryWeight, length);
+    this.lists.resize(this.live.length);
   }
 }
 

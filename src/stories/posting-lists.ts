@@ -1,0 +1,77 @@
+import { grown } from "./slots.js";
+
+/**
+ * The posting ids of every term, oldest first, pooled in one Int32Array rather than one JS array per
+ * term: those hundreds of thousands of small arrays were young-generation garbage while they grew, and
+ * objects for every major GC to mark once they lived. A list lives in a block whose size is a power of
+ * two; a full list moves to a block twice as big, and freed blocks are reused by size.
+ *
+ * Reads go straight to the arrays: entry `i` of term `t` is `pool[start[t] + i]`, for `i < length[t]`.
+ * `push` may replace `pool`, so a reader holds it only while nothing is pushed.
+ */
+export class PostingLists {
+  pool = new Int32Array(1 << 16);
+  /** Where each term's block starts in `pool`, and how many entries it holds (by term id). */
+  start = new Int32Array(1024);
+  length = new Int32Array(1024);
+  /** Block size of each term's list; 0 for a list without a block (no postings). */
+  private capacity = new Int32Array(1024);
+  private used = 0;
+  /** Starts of free blocks, by log2 of their size. */
+  private readonly free: number[][] = [];
+
+  /** Makes room for term ids below `terms` (ids past the old length start empty). */
+  resize(terms: number): void {
+    this.start = grown(this.start, terms);
+    this.length = grown(this.length, terms);
+    this.capacity = grown(this.capacity, terms);
+  }
+
+  push(term: number, entry: number): void {
+    const length = this.length[term] as number;
+    const capacity = this.capacity[term] as number;
+    if (length === capacity) {
+      const bigger = this.allocate(capacity === 0 ? 1 : capacity * 2);
+      const from = this.start[term] as number;
+      this.pool.copyWithin(bigger, from, from + length);
+      if (capacity > 0) this.release(from, capacity);
+      this.start[term] = bigger;
+      this.capacity[term] = capacity === 0 ? 1 : capacity * 2;
+    }
+    this.pool[(this.start[term] as number) + length] = entry;
+    this.length[term] = length + 1;
+  }
+
+  /** Keeps the first `length` entries (a caller compacts in place, then cuts the rest off). */
+  truncate(term: number, length: number): void {
+    this.length[term] = length;
+  }
+
+  /** Empties the term's list and frees its block. */
+  clear(term: number): void {
+    const capacity = this.capacity[term] as number;
+    if (capacity > 0) this.release(this.start[term] as number, capacity);
+    this.start[term] = 0;
+    this.length[term] = 0;
+    this.capacity[term] = 0;
+  }
+
+  private allocate(size: number): number {
+    const free = this.free[31 - Math.clz32(size)];
+    if (free !== undefined && free.length > 0) return free.pop() as number;
+    const start = this.used;
+    this.used += size;
+    this.pool = grown(this.pool, this.used);
+    return start;
+  }
+
+  private release(start: number, size: number): void {
+    const sizeClass = 31 - Math.clz32(size);
+    let free = this.free[sizeClass];
+    if (free === undefined) {
+      free = [];
+      this.free[sizeClass] = free;
+    }
+    free.push(start);
+  }
+}
