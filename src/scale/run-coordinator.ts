@@ -60,6 +60,7 @@ export class StoreRunCoordinator implements RunCoordinator {
   private readonly log: Logger;
   private readonly slotTtlMs: number;
   private heartbeat: NodeJS.Timeout | null = null;
+  private readonly renewals = new Set<Promise<boolean>>();
   private leading = false;
   private closed = false;
 
@@ -124,6 +125,17 @@ export class StoreRunCoordinator implements RunCoordinator {
 
   /** Takes the lease when free, renews it when ours; true when this process leads. */
   async holdLeadership(): Promise<boolean> {
+    if (this.closed) return false;
+    const renewal = this.renewLease();
+    this.renewals.add(renewal);
+    try {
+      return await renewal;
+    } finally {
+      this.renewals.delete(renewal);
+    }
+  }
+
+  private async renewLease(): Promise<boolean> {
     const holder = await this.leases.get(LEADER_KEY);
     let leading: boolean;
     if (holder === this.owner) {
@@ -146,6 +158,9 @@ export class StoreRunCoordinator implements RunCoordinator {
     this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
+    // A renewal already under way would write the lease back after the delete below, and the other
+    // processes would wait out a lease nobody renews: let it land first.
+    await Promise.allSettled([...this.renewals]);
     if (!this.leading) return;
     this.leading = false;
     if ((await this.leases.get(LEADER_KEY)) === this.owner) await this.leases.delete(LEADER_KEY);

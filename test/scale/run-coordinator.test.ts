@@ -92,6 +92,16 @@ describe("StoreRunCoordinator over Redis", () => {
     expect(await b.decide(slot(3), 1_000)).toBe("run");
   });
 
+  it("hands the lease over on close even while a heartbeat renewal is under way", async () => {
+    const { a, b, slot } = pair();
+    expect(await a.decide(slot(1), 1_000)).toBe("run");
+    // The heartbeat's renewal and the shutdown race: the renewal must not write the lease back.
+    const renewing = a.holdLeadership();
+    await a.close();
+    await renewing;
+    expect(await b.decide(slot(2), 1_000)).toBe("run");
+  });
+
   it("lets a follower refresh what it serves once per skipped slot", async () => {
     const name = `t${++counter}`;
     let follows = 0;
