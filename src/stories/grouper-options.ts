@@ -30,7 +30,8 @@ export interface GrouperOptions extends TermOptions {
   maxCentroidTerms: number;
   /**
    * Distinct tokens remembered; past it the vocabulary keeps only (at most half as many of) the tokens
-   * used again since the last time, and terms of no live story are forgotten.
+   * used again since the last time, and terms of no live story are forgotten. A 72 h window of 100k
+   * articles holds ~300k distinct tokens: a smaller bound makes the grouper re-learn its own words.
    */
   maxVocabulary: number;
   /**
@@ -68,7 +69,7 @@ export const defaultGrouperOptions: GrouperOptions = {
   maxScanned: 128,
   maxCandidates: 4,
   maxCentroidTerms: 100,
-  maxVocabulary: 100_000,
+  maxVocabulary: 400_000,
   nameGuard: true,
   coldStories: 60,
   minSharedTerms: 2,
