@@ -16,6 +16,23 @@ const PAGE_SIZE = 200;
  * Several processes on one file are safe for correctness (every write is one atomic statement), but
  * SQLite is meant for one bot process; see docs/storage.md.
  */
+/**
+ * SQLite answers SQLITE_BUSY at once, without waiting out the busy timeout, when waiting could
+ * deadlock or while another connection recovers the WAL index (e.g. a second store just opened on the
+ * same file). The statement did not run, so running it again is safe; a short bounded retry turns that
+ * race into a few milliseconds of delay instead of a failed write.
+ */
+export async function retryBusy<T>(run: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= attempts || (err as { code?: string }).code !== "SQLITE_BUSY") throw err;
+      await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
+}
+
 export class SqliteBackend implements Backend {
   private readonly shared: KeyvSqlite;
   private readonly ready: Promise<Error | undefined>;
@@ -23,6 +40,8 @@ export class SqliteBackend implements Backend {
   constructor(file: string, options: { busyTimeoutMs: number; logger: Logger }) {
     if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.shared = new KeyvSqlite({ uri: `sqlite://${file}`, table: TABLE, busyTimeout: options.busyTimeoutMs });
+    const query = this.shared.query;
+    this.shared.query = (sql: string, ...params: unknown[]) => retryBusy(() => query(sql, ...params));
     this.shared.on("error", (err: Error) => options.logger.debug({ err: err.message }, "sqlite adapter error"));
     // Holding the outcome (not a rejected promise) keeps a file that cannot be opened from becoming an
     // unhandled rejection before anyone calls ping().
