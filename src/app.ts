@@ -4,7 +4,7 @@ import type { Dispatcher } from "undici";
 import { commandDefinitions, messageMenuCommands, slashCommands } from "../commands/index.js";
 import type { Env } from "./config/env.js";
 import type { Config } from "./config/schema.js";
-import { createDiscordClient, wireBot } from "./discord/bot.js";
+import { createDiscordClient, type WiredBot, wireBot } from "./discord/bot.js";
 import { deployCommands } from "./discord/deploy.js";
 import { describeMissing, missingPermissions, POSTING_PERMISSIONS } from "./discord/permissions.js";
 import { RelatedCoverage } from "./discord/related.js";
@@ -61,6 +61,7 @@ export class App {
   private pipeline: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private pollCoordinator: StoreRunCoordinator | null = null;
+  private wired: WiredBot | null = null;
 
   private constructor(
     readonly options: AppOptions,
@@ -202,7 +203,7 @@ export class App {
       },
       log,
     };
-    wireBot(client, {
+    app.wired = wireBot(client, {
       services,
       slashCommands,
       messageMenuCommands,
@@ -277,6 +278,8 @@ export class App {
     await this.pipeline;
     await this.deliverer.stop();
     await this.client.destroy();
+    // No new events come after destroy; let the ones being handled finish their store writes.
+    await this.wired?.drain(5_000);
   }
 }
 

@@ -201,6 +201,30 @@ describe("the bot, end to end (feed server → poller → stories → outbox →
     expect(answer.embeds[0]!.description!.split("\n")).toHaveLength(3);
   });
 
+  it("a 🔗 answer being written when the bot stops keeps its record across the restart", async () => {
+    h.addItem("decrypt", {
+      guid: "dc-ransom",
+      title: "Ransomware gang hits a chip packaging plant in Penang",
+      link: "https://decrypt.co/ransomware-penang-plant",
+      description: "A ransomware attack halted a chip packaging plant in Penang for two days.",
+    });
+    await h.app!.pollOnce();
+    await h.settle();
+    const [post] = h.posts("sec-news");
+    expect(post).toBeDefined();
+    // A member who has not reacted lately (reactions of one member are rate-limited).
+    const reader = h.discord.createMember(h.guildId, { username: "reader" }).id;
+    h.discord.addReaction(h.channels["sec-news"]!, post!.id, reader, "🔗");
+    const threadId = await waitFor(() => h.discord.message(post!.id)?.threadId ?? null);
+    const answer = await h.discord.waitForMessage(threadId, () => true, 5_000);
+    // Stop the moment the answer is visible: its record is written just after, and must not be lost,
+    // or the next growth of the story could not edit the answer and a later 🔗 would answer again.
+    await h.stopApp();
+    await h.startApp();
+    const record = await h.app!.posts.byMessageId(post!.id);
+    expect(record?.related?.messageId).toBe(answer.id);
+  });
+
   it("unsubscribes a channel that is deleted under the bot", async () => {
     h.discord.deleteChannel(h.channels["sec-news"]!);
     await waitFor(async () => ((await h.app!.subscriptions.get(h.channels["sec-news"]!)) ? null : true));
