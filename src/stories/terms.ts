@@ -1,5 +1,4 @@
 import { scan, type TokenVisitor } from "./scanner.js";
-import { hasDigit } from "./token-normalizer.js";
 import { Vocabulary } from "./vocabulary.js";
 
 /**
@@ -7,9 +6,6 @@ import { Vocabulary } from "./vocabulary.js";
  * so terms are stemmed words ("acquires" ~ "acquired"); tokens that carry digits or symbols ("H100",
  * "$1.2b", "8") are kept whole because they name the specific thing a story is about.
  */
-
-/** A term and the weight it carries in one article (title words count more than excerpt words). */
-export type TermWeights = Map<string, number>;
 
 export interface TermOptions {
   /** Weight of one title occurrence; excerpt occurrences weigh 1. */
@@ -53,10 +49,6 @@ export function tokenize(text: string): Token[] {
 
 export function tokens(text: string): string[] {
   return tokenize(text).map((t) => t.term);
-}
-
-export function isSpecific(term: string): boolean {
-  return hasDigit(term);
 }
 
 /** Receives an article's weighted terms from `weighTerms`. */
@@ -120,7 +112,7 @@ export function weighTerms(
   weigher.sink = undefined;
 }
 
-/** The vocabulary of `tokenize` and `articleTerms`: its term ids index `stringTerms`. */
+/** The vocabulary of `tokenize`: its term ids index `stringTerms`. */
 const stringTerms: string[] = [];
 const strings = new Vocabulary((term) => stringTerms.push(term) - 1);
 const MAX_CACHED = 100_000;
@@ -129,21 +121,4 @@ function boundStrings(): void {
   if (strings.size <= MAX_CACHED) return;
   strings.clear();
   stringTerms.length = 0;
-}
-
-class WeightMap implements TermSink {
-  readonly weights: TermWeights = new Map();
-  add(term: number, weight: number): void {
-    const text = stringTerms[term] as string;
-    this.weights.set(text, (this.weights.get(text) ?? 0) + weight);
-  }
-  titleName(): void {}
-}
-
-/** Weighted terms of one article, as strings. */
-export function articleTerms(title: string, excerpt: string, options: TermOptions = defaultTermOptions): TermWeights {
-  boundStrings();
-  const map = new WeightMap();
-  weighTerms(title, excerpt, options, strings, map);
-  return map.weights;
 }

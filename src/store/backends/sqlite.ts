@@ -2,20 +2,13 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import KeyvSqlite from "@keyv/sqlite";
 import type { Logger } from "../../log.js";
+import { backoffDelay } from "../../util/backoff.js";
 import { type Backend, prefixUpperBound, type RawEntry } from "../backend.js";
 import { CollectionAdapter } from "../collection-adapter.js";
 
 const TABLE = "keyv";
 const PAGE_SIZE = 200;
 
-/**
- * One SQLite connection (through @keyv/sqlite) shared by every collection of the store. WAL lets
- * readers run beside the writer; the busy timeout makes a second connection on the same file (another
- * Store in this process, or a CLI run) wait for the write lock instead of failing at once.
- *
- * Several processes on one file are safe for correctness (every write is one atomic statement), but
- * SQLite is meant for one bot process; see docs/storage.md.
- */
 /**
  * SQLite answers SQLITE_BUSY at once, without waiting out the busy timeout, when waiting could
  * deadlock or while another connection recovers the WAL index (e.g. a second store just opened on the
@@ -28,11 +21,19 @@ export async function retryBusy<T>(run: () => Promise<T>, attempts = 8): Promise
       return await run();
     } catch (err) {
       if (attempt >= attempts || (err as { code?: string }).code !== "SQLITE_BUSY") throw err;
-      await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt * (0.5 + Math.random())));
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, 10, 1_000)));
     }
   }
 }
 
+/**
+ * One SQLite connection (through @keyv/sqlite) shared by every collection of the store. WAL lets
+ * readers run beside the writer; the busy timeout makes a second connection on the same file (another
+ * Store in this process, or a CLI run) wait for the write lock instead of failing at once.
+ *
+ * Several processes on one file are safe for correctness (every write is one atomic statement), but
+ * SQLite is meant for one bot process; see docs/storage.md.
+ */
 export class SqliteBackend implements Backend {
   private readonly shared: KeyvSqlite;
   private readonly ready: Promise<Error | undefined>;
