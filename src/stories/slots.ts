@@ -8,11 +8,6 @@ export class SlotAllocator {
   private readonly free: number[] = [];
   private count = 0;
 
-  /** How many slots were ever handed out: arrays indexed by slot need at least this length. */
-  get highWater(): number {
-    return this.count;
-  }
-
   next(): number {
     return this.free.length > 0 ? (this.free.pop() as number) : this.count++;
   }
