@@ -10,6 +10,8 @@ export class ArticleVector implements TermSink {
   size = 0;
   /** Whether the title names anything (see `GrouperOptions.nameGuard`). */
   hasNames = false;
+  /** Whether the article names a year (`Terms.year`). */
+  hasYears = false;
   /** Marks this article's terms (`Terms.vectorMark`) and title names (`Terms.nameMark`). */
   mark = 0;
   /** This article's terms, for a centroid walk to skip most others without reading their mark. */
@@ -26,6 +28,7 @@ export class ArticleVector implements TermSink {
     for (let k = 0; k < this.size; k++) this.filter.remove(this.ids[k] as number);
     this.size = 0;
     this.hasNames = false;
+    this.hasYears = false;
     this.mark = mark;
   }
 
@@ -44,6 +47,7 @@ export class ArticleVector implements TermSink {
     terms.vectorMark[term] = this.mark;
     terms.vectorSlot[term] = slot;
     this.filter.add(term);
+    if (terms.year[term] === 1) this.hasYears = true;
     this.ids[slot] = term;
     this.tf[slot] = 0 + weight;
   }

@@ -52,6 +52,13 @@ export interface GrouperOptions extends TermOptions {
    * a term's weight then depends less on how many stories the window happens to hold.
    */
   idfPrior: number;
+  /**
+   * An article that names years (1900–2099), none of them in a story whose centroid names other years,
+   * is most likely about another occurrence of the same kind of event (last year's launch, an earlier
+   * quake, the previous season's injury): its similarity to that story is multiplied by this. A soft
+   * penalty, not a guard: outlets do cite other years in passing. 1 turns it off.
+   */
+  yearConflictFactor: number;
   /** Id for a story opened by this article; defaults to the article's id. */
   storyId?: (article: GroupableArticle) => string;
 }
@@ -74,4 +81,5 @@ export const defaultGrouperOptions: GrouperOptions = {
   coldStories: 60,
   minSharedTerms: 2,
   idfPrior: 100,
+  yearConflictFactor: 0.85,
 };

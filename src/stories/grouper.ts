@@ -367,11 +367,13 @@ export class Grouper {
     const withFrequent = retrieving < queried;
     // At cold start a candidate must also show enough evidence (see `coldStories`).
     const needName = cold && this.options.nameGuard && vector.hasNames;
+    const yearConflictFactor = vector.hasYears ? this.options.yearConflictFactor : 1;
     let best: StoryState | undefined;
     let bestScore = 0;
     for (let c = 0; c < candidates; c++) {
       const story = this.stories[this.candidates[c] as number] as StoryState;
-      const score = this.similarity(story, docNorm, withFrequent ? mark : -1);
+      let score = this.similarity(story, docNorm, withFrequent ? mark : -1);
+      if (yearConflictFactor !== 1 && this.namesOtherYears(story)) score *= yearConflictFactor;
       if (cold && !this.enoughEvidence(story, needName)) continue;
       if (!best || score > bestScore) {
         best = story;
@@ -401,6 +403,19 @@ export class Grouper {
       }
     }
     return dot / (docNorm * (this.storyNorm[story.slot] as number) || 1);
+  }
+
+  /** Whether the story's centroid names years, none of them one of the article's. */
+  private namesOtherYears(story: StoryState): boolean {
+    const { terms, postings, vector } = this;
+    let years = false;
+    for (const entry of story.centroid) {
+      const term = postings.term[entry] as number;
+      if (terms.year[term] !== 1) continue;
+      if (vector.has(term)) return false;
+      years = true;
+    }
+    return years;
   }
 
   /** Whether the story shares a title name of the article (when `needName`) and `minSharedTerms` terms. */

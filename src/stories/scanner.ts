@@ -36,6 +36,23 @@ function isJoiner(code: number): boolean {
   return code === 46 || code === 44 || code === 39 || code === 0x2019 || code === 38 || code === 45;
 }
 
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * A comma at `i` joins only a thousands group ("1,000", "12,500,000"): digits before it and exactly
+ * three after. Otherwise it separates: "June 11,2012" (a year glued to a date), "2013,18:07",
+ * "Apple,Google".
+ */
+function commaJoins(text: string, i: number, n: number): boolean {
+  if (text.charCodeAt(i) !== 44) return true;
+  if (i === 0 || !isDigit(text.charCodeAt(i - 1))) return false;
+  if (i + 3 >= n) return false;
+  for (let k = 1; k <= 3; k++) if (!isDigit(text.charCodeAt(i + k))) return false;
+  return i + 4 >= n || !isDigit(text.charCodeAt(i + 4));
+}
+
 /** Receives the tokens of a text from `scan`: a class instance, not a closure per call. */
 export interface TokenVisitor {
   /**
@@ -70,7 +87,7 @@ export function scan(text: string, vocabulary: Vocabulary, visitor: TokenVisitor
       continue;
     }
     while (i < n && isWord(src.charCodeAt(i))) i++;
-    while (i + 1 < n && isJoiner(src.charCodeAt(i)) && isWord(src.charCodeAt(i + 1))) {
+    while (i + 1 < n && isJoiner(src.charCodeAt(i)) && isWord(src.charCodeAt(i + 1)) && commaJoins(src, i, n)) {
       i++;
       while (i < n && isWord(src.charCodeAt(i))) i++;
     }

@@ -11,6 +11,8 @@ import { hashOf } from "./token-hash.js";
  * centroid (its posting ids) stay in an object, and posting lists share one pool (`PostingLists`).
  */
 
+const YEAR = /^(?:19|20)\d\d$/u;
+
 /**
  * The terms of the window: document frequency, posting list and per-call scratch marks, by term id.
  * The grouper's vocabulary maps each token straight to term ids, so an article's terms need no further
@@ -39,6 +41,8 @@ export class Terms {
   nameMark = new Int32Array(1024);
   queryMark = new Int32Array(1024);
   queryWeight = new Float64Array(1024);
+  /** 1 for a term that is a year (1900–2099), for `GrouperOptions.yearConflictFactor`. */
+  year = new Uint8Array(1024);
 
   /** The id of a term (created on first sight, with no postings yet). */
   intern(term: string): number {
@@ -57,6 +61,7 @@ export class Terms {
     this.nameMark[id] = 0;
     this.queryMark[id] = 0;
     this.texts[id] = term;
+    this.year[id] = YEAR.test(term) ? 1 : 0;
     this.hashes[id] = h;
     this.count++;
     // At most half full, so probe runs stay short.
@@ -111,6 +116,7 @@ export class Terms {
     this.nameMark = grown(this.nameMark, length);
     this.queryMark = grown(this.queryMark, length);
     this.queryWeight = grown(this.queryWeight, length);
+    this.year = grown(this.year, length);
     this.lists.resize(this.live.length);
   }
 }

@@ -150,6 +150,31 @@ describe("grouper behaviour", () => {
     expect(stories.size).toBe(4);
   });
 
+  it("scores a story lower when it names only other years than the article does", () => {
+    // Same kind of event, another year (ECB+'s hard pairs: last season's injury, an earlier quake):
+    // a soft penalty on the similarity, not a guard, since outlets cite other years in passing.
+    const story = doc(
+      "a1",
+      "Saints put running back Alvin Carter on injured reserve",
+      "New Orleans placed Carter on injured reserve after he sprained a knee in the December 2024 loss to Chicago.",
+    );
+    const scoreOf = (excerpt: string, yearConflictFactor: number) => {
+      const g = new Grouper({ coldStories: 0, yearConflictFactor });
+      g.add(story);
+      return g.add(doc("b1", "Saints: Carter to injured reserve", excerpt, 2)).score;
+    };
+    const otherYear = "A hamstring injury in the 2026 opener at Atlanta sidelines him again.";
+    expect(scoreOf(otherYear, 0.85)).toBeCloseTo(0.85 * scoreOf(otherYear, 1), 12);
+    // The same year, or no year at all: no penalty.
+    const sameYear = "A knee sprain in the 2024 loss at Chicago sidelines him again.";
+    expect(scoreOf(sameYear, 0.85)).toBe(scoreOf(sameYear, 1));
+    const noYear = "A hamstring injury in the opener at Atlanta sidelines him again.";
+    expect(scoreOf(noYear, 0.85)).toBe(scoreOf(noYear, 1));
+    // Numbers that are not years (a score, a count) say nothing about when.
+    const notAYear = "A hamstring injury in the 27-24 opener sidelines him for 6 weeks.";
+    expect(scoreOf(notAYear, 0.85)).toBe(scoreOf(notAYear, 1));
+  });
+
   it("treats the same id or identity key as the same article, whatever its title", () => {
     const g = new Grouper();
     const first = g.add(doc("x1", "Valve ships Steam Machine", "", 0, ["url:https://a.com/steam"]));
@@ -255,5 +280,14 @@ describe("terms", () => {
       "us",
     ]);
     expect(tokens("1,200 layoffs")).toEqual(["1200", "layoff"]);
+    expect(tokens("$12,500,000 raised")).toEqual(["$12500000", "rais"]);
+  });
+
+  it("splits at a comma that is not a thousands separator", () => {
+    // A year glued to its date must stay a year of its own (see `yearConflictFactor`).
+    expect(tokens("March 14,2013")).toEqual(["march", "14", "2013"]);
+    expect(tokens("4 October 2013,18:07")).toEqual(["4", "octob", "2013", "18", "07"]);
+    expect(tokens("Apple,Google")).toEqual(["appl", "googl"]);
+    expect(tokens("3,47 points")).toEqual(["3", "47", "point"]);
   });
 });
