@@ -26,12 +26,38 @@ export interface FeedHealth {
 }
 
 /**
- * Item keys seen in a feed (see itemKeys) with the time each was last seen. Keys still in the feed
- * are refreshed; others expire after SEEN_TTL_MS, so the record stays bounded by the feed's size.
+ * Item keys seen in a feed (see itemKeys) with the time each was last seen (`seenAt[i]` for
+ * `keys[i]`). Keys still in the feed are refreshed; others expire after SEEN_TTL_MS, so the record
+ * stays bounded by the feed's size.
+ *
+ * Two arrays rather than one object keyed by item key: every feed's keys are new strings, and V8 gave
+ * each new property name of an object a hidden class of its own, both when building the record and
+ * when JSON.parse read it back (about 200 µs per 100-key record, against 15 µs for the arrays).
  */
 export interface SeenItems {
   url: string;
+  keys: string[];
+  seenAt: number[];
+}
+
+/** The record as written before 2026-12-04 (`keys` an object of key → time); still read. */
+interface LegacySeenItems {
+  url: string;
   keys: Record<string, number>;
+}
+
+/** A seen-set record as read from the store: either shape. */
+export type StoredSeenItems = SeenItems | LegacySeenItems;
+
+/** The keys of a stored record, whichever shape it was written in. */
+export function seenKeys(seen: StoredSeenItems): string[] {
+  return Array.isArray(seen.keys) ? seen.keys : Object.keys(seen.keys);
+}
+
+function seenEntries(seen: StoredSeenItems): Array<[string, number]> {
+  if (!Array.isArray(seen.keys)) return Object.entries(seen.keys);
+  const times = (seen as SeenItems).seenAt;
+  return seen.keys.map((key, i) => [key, times[i] ?? 0]);
 }
 
 export const SEEN_TTL_MS = 30 * 86_400_000;
@@ -120,14 +146,15 @@ export function reenable(health: FeedHealth, now: Date): FeedHealth {
  * past the cap). Returns null when nothing worth writing changed, to spare a store write per poll.
  */
 export function updateSeen(
-  previous: SeenItems | undefined,
+  previous: StoredSeenItems | undefined,
   url: string,
   present: Iterable<string>,
   now: number,
 ): SeenItems | null {
   const sameFeed = previous !== undefined && previous.url === url;
-  const keys = new Map<string, number>(sameFeed ? Object.entries(previous.keys) : []);
-  let changed = !sameFeed;
+  const keys = new Map<string, number>(sameFeed ? seenEntries(previous) : []);
+  // A record in the old shape is rewritten in the new one at the first chance.
+  let changed = !sameFeed || !Array.isArray(previous.keys);
   // Refreshing a timestamp matters only for expiry, so once a day is enough.
   const refreshBefore = now - 86_400_000;
   for (const key of present) {
@@ -147,19 +174,19 @@ export function updateSeen(
   if (!changed) return null;
   let entries = [...keys];
   if (entries.length > SEEN_MAX_KEYS) entries = entries.sort((a, b) => b[1] - a[1]).slice(0, SEEN_MAX_KEYS);
-  return { url, keys: Object.fromEntries(entries) };
+  return { url, keys: entries.map(([key]) => key), seenAt: entries.map(([, last]) => last) };
 }
 
 /** Where feed state lives in the Store. */
 export class FeedStateStore {
   readonly health: Collection<FeedHealth>;
-  readonly seen: Collection<SeenItems>;
+  readonly seen: Collection<StoredSeenItems>;
   /** A short claim so two processes sharing a store do not run a poll cycle at once (see Poller.runCycle). */
   readonly leases: Collection<string>;
 
   constructor(store: Store) {
     this.health = store.collection<FeedHealth>("feed-health");
-    this.seen = store.collection<SeenItems>("feed-seen");
+    this.seen = store.collection<StoredSeenItems>("feed-seen");
     this.leases = store.collection<string>("feed-lease");
   }
 }

@@ -15,7 +15,8 @@ import {
   newHealth,
   recordFailure,
   recordSuccess,
-  type SeenItems,
+  type StoredSeenItems,
+  seenKeys,
   updateSeen,
 } from "./feed-state.js";
 import { createHttpAgent, fetchFeed } from "./http.js";
@@ -224,7 +225,7 @@ export class Poller {
     // A feed whose URL changed in config starts afresh (no validators, first-poll seeding again).
     let health = previous && previous.url === feed.url ? previous : newHealth(feed.id, feed.url, now);
     let processed: ProcessedFeed;
-    let seen: SeenItems | undefined;
+    let seen: StoredSeenItems | undefined;
     try {
       // The fetch slot is held until the body is parsed: at most `concurrency` bodies wait in memory,
       // however far fetching runs ahead of parsing.
@@ -248,7 +249,7 @@ export class Poller {
           ...(feed.provider === undefined ? {} : { configuredProvider: feed.provider }),
           quality: feed.quality,
           defaultTopics: feed.topics,
-          known: firstPoll || !seen ? null : Object.keys(seen.keys),
+          known: firstPoll || !seen ? null : seenKeys(seen),
           normalize: !firstPoll || settings.backfill > 0,
           nowMs: now.getTime(),
         });
