@@ -8,7 +8,7 @@ import { type FeedJob, processFeedBody } from "./process-feed.js";
 const topicConfigs = (workerData as { topics: TopicConfig[] }).topics;
 const topics = topicConfigs.length > 0 ? compileTopicRules(topicConfigs) : null;
 
-parentPort?.on("message", async ({ id, job }: { id: number; job: FeedJob }) => {
+async function handle({ id, job }: { id: number; job: FeedJob }): Promise<void> {
   try {
     const result = await processFeedBody(job, topics);
     parentPort?.postMessage({ id, ok: true, result });
@@ -16,4 +16,11 @@ parentPort?.on("message", async ({ id, job }: { id: number; job: FeedJob }) => {
     const kind = err instanceof FeedError ? err.kind : "parse";
     parentPort?.postMessage({ id, ok: false, kind, message: (err as Error).message ?? String(err) });
   }
+}
+
+// The pool sends the next job before this one is answered (see JOBS_PER_WORKER): jobs run one after
+// the other, in the order sent, since the pool's timeout and crash handling assume the oldest is running.
+let previous: Promise<void> = Promise.resolve();
+parentPort?.on("message", (message: { id: number; job: FeedJob }) => {
+  previous = previous.then(() => handle(message));
 });

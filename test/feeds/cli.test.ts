@@ -368,6 +368,28 @@ describe("the built CLI in a child process", () => {
     } finally {
       await pool.close();
     }
+    // Two jobs are in a worker at once (the next waits in the worker): a worker lost with both in
+    // flight fails only the one it was running; the one behind it runs on the replacement.
+    const single = new ParsePool(1, topics);
+    try {
+      const first = single.run(job("rss2.xml"));
+      const second = single.run(job("rdf.xml"));
+      const slots = (
+        single as unknown as { slots: Array<{ worker: { terminate(): Promise<number> }; jobs: unknown[] }> }
+      ).slots;
+      expect(slots).toHaveLength(1);
+      expect(slots[0]?.jobs).toHaveLength(2);
+      await slots[0]?.worker.terminate();
+      await expect(first).rejects.toMatchObject({ kind: "parse" });
+      expect((await second).fresh).toHaveLength(2);
+      // Many jobs through one worker: every answer reaches its own caller.
+      const files = ["rss2.xml", "rdf.xml", "rss091.xml", "atom.xml"];
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => single.run(job(files[i % 4] as string))));
+      const expected = await Promise.all(files.map((f) => inProcess.run(job(f))));
+      answers.forEach((answer, i) => expect(answer).toEqual(expected[i % 4]));
+    } finally {
+      await single.close();
+    }
     const impatient = new ParsePool(1, topics, 1);
     try {
       await expect(impatient.run(job("html-heavy.xml"))).rejects.toMatchObject({ kind: "timeout" });
