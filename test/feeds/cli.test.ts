@@ -386,7 +386,7 @@ describe("the built CLI in a child process", () => {
       const files = ["rss2.xml", "rdf.xml", "rss091.xml", "atom.xml"];
       const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => single.run(job(files[i % 4] as string))));
       const expected = await Promise.all(files.map((f) => inProcess.run(job(f))));
-      answers.forEach((answer, i) => expect(answer).toEqual(expected[i % 4]));
+      for (const [i, answer] of answers.entries()) expect(answer).toEqual(expected[i % 4]);
     } finally {
       await single.close();
     }
