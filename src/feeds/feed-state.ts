@@ -56,7 +56,8 @@ export function seenKeys(seen: StoredSeenItems): string[] {
 
 function seenEntries(seen: StoredSeenItems): Array<[string, number]> {
   if (!Array.isArray(seen.keys)) return Object.entries(seen.keys);
-  const times = (seen as SeenItems).seenAt;
+  // A record cut short somehow still counts its keys as seen; with no time they expire at the next write.
+  const times = (seen as Partial<SeenItems>).seenAt ?? [];
   return seen.keys.map((key, i) => [key, times[i] ?? 0]);
 }
 
