@@ -102,9 +102,12 @@ export class ParsePool {
       const pending = this.queue.shift() as Pending;
       const id = this.nextId++;
       slot.jobs.push({ ...pending, id });
-      if (slot.jobs.length === 1) this.arm(slot);
+      const startsNow = slot.jobs.length === 1;
+      if (startsNow) this.arm(slot);
       slot.worker.ref(); // a job in flight keeps the process alive until it answers
-      slot.worker.postMessage({ id, job: pending.job }, transferable(pending.job.body));
+      // Only a job that starts at once gives its body away: one queued behind another is sent again to
+      // a new worker if this one dies first, so its body must stay here (it is copied instead).
+      slot.worker.postMessage({ id, job: pending.job }, startsNow ? transferable(pending.job.body) : []);
     }
   }
 

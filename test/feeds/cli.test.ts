@@ -372,8 +372,18 @@ describe("the built CLI in a child process", () => {
     // flight fails only the one it was running; the one behind it runs on the replacement.
     const single = new ParsePool(1, topics);
     try {
+      // The job behind is big enough to own its memory (a small one is cut from Node's shared pool):
+      // its body must still be there when it is sent again.
+      const items = Array.from(
+        { length: 200 },
+        (_, i) => `<item><title>Story ${i}</title><link>https://big.test/${i}</link><guid>big-${i}</guid></item>`,
+      );
+      const big = Buffer.from(
+        `<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>${items.join("")}</channel></rss>`,
+      );
+      expect(big.byteLength).toBeGreaterThan(8192);
       const first = single.run(job("rss2.xml"));
-      const second = single.run(job("rdf.xml"));
+      const second = single.run({ ...job("rdf.xml"), body: big });
       const slots = (
         single as unknown as { slots: Array<{ worker: { terminate(): Promise<number> }; jobs: unknown[] }> }
       ).slots;
@@ -381,7 +391,7 @@ describe("the built CLI in a child process", () => {
       expect(slots[0]?.jobs).toHaveLength(2);
       await slots[0]?.worker.terminate();
       await expect(first).rejects.toMatchObject({ kind: "parse" });
-      expect((await second).fresh).toHaveLength(2);
+      expect((await second).fresh).toHaveLength(200);
       // Many jobs through one worker: every answer reaches its own caller.
       const files = ["rss2.xml", "rdf.xml", "rss091.xml", "atom.xml"];
       const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => single.run(job(files[i % 4] as string))));
