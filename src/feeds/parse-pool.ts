@@ -41,7 +41,7 @@ export function defaultParseWorkers(): number {
  * Jobs handed to one worker before its previous answer is back: the next body waits in the worker's
  * own queue, so the worker starts it at once instead of idling until the poller's event loop (busy with
  * HTTP and the store) has read the answer and sent another. One in flight left the only worker of a
- * two-core machine idle a fifth of a cold cycle.
+ * two-core machine idle about a third of a cold cycle.
  */
 const JOBS_PER_WORKER = 2;
 
