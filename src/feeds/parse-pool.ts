@@ -126,25 +126,26 @@ export class ParsePool {
 
   /** A document that keeps the parser busy too long: fail that feed, replace the worker. */
   private timeOut(slot: Slot): void {
-    const running = slot.jobs[0];
-    this.retire(slot);
-    running?.reject(new FeedError("timeout", `parsing took longer than ${this.jobTimeoutMs} ms; parser restarted`));
+    this.retire(slot, new FeedError("timeout", `parsing took longer than ${this.jobTimeoutMs} ms; parser restarted`));
   }
 
   /**
-   * Removes a worker that is gone or must go; the job it was running is the caller's to fail, the ones
-   * queued behind it go back to the front of the queue (they never started).
+   * Removes a worker that is gone or must go (once: later calls for it do nothing). The job it was
+   * running fails with `error`; the ones queued behind it go back to the front of the queue (they never
+   * started).
    */
-  private retire(slot: Slot): void {
+  private retire(slot: Slot, error: FeedError): void {
     const at = this.slots.indexOf(slot);
     if (at < 0) return;
     this.slots.splice(at, 1);
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     void slot.worker.terminate();
-    this.queue.unshift(...slot.jobs.slice(1));
+    const [running, ...behind] = slot.jobs;
     slot.jobs = [];
+    this.queue.unshift(...behind);
     if (!this.closed) this.dispatch();
+    running?.reject(error);
   }
 
   private spawn(): Slot {
@@ -168,12 +169,8 @@ export class ParsePool {
       else done.reject(new FeedError(reply.kind, reply.message));
       this.dispatch();
     });
-    const fail = (err: Error) => {
-      const running = slot.jobs[0];
-      if (!this.slots.includes(slot)) return;
-      this.retire(slot);
-      running?.reject(new FeedError("parse", `the parser crashed on this feed: ${err.message}`, { cause: err }));
-    };
+    const fail = (err: Error) =>
+      this.retire(slot, new FeedError("parse", `the parser crashed on this feed: ${err.message}`, { cause: err }));
     worker.on("error", fail);
     worker.on("exit", (code) => {
       if (!this.closed) fail(new Error(`worker exited with code ${code}`));
