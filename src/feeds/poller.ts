@@ -68,6 +68,11 @@ export interface PollerOptions {
   dispatcher?: Dispatcher;
   /** Worker threads for parsing; default: one per spare core (0 when running from TypeScript sources). */
   parseWorkers?: number;
+  /**
+   * A parse pool owned by the caller (who closes it), e.g. shared by successive pollers so their
+   * workers stay started and compiled; by default the poller starts its own with `parseWorkers`.
+   */
+  parsePool?: ParsePool;
 }
 
 /**
@@ -79,6 +84,7 @@ export class Poller {
   private readonly state: FeedStateStore;
   private readonly limiter: FetchLimiter;
   private readonly pool: ParsePool;
+  private readonly ownsPool: boolean;
   private readonly log: Logger;
   private readonly now: () => Date;
   private readonly random: () => number;
@@ -91,11 +97,14 @@ export class Poller {
   constructor(private readonly options: PollerOptions) {
     this.state = new FeedStateStore(options.store);
     this.limiter = new FetchLimiter(options.settings.concurrency, options.settings.perHost);
-    this.pool = new ParsePool(
-      options.parseWorkers ?? defaultParseWorkers(),
-      options.topics,
-      Math.max(30_000, options.settings.timeout),
-    );
+    this.ownsPool = options.parsePool === undefined;
+    this.pool =
+      options.parsePool ??
+      new ParsePool(
+        options.parseWorkers ?? defaultParseWorkers(),
+        options.topics,
+        Math.max(30_000, options.settings.timeout),
+      );
     this.log = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
@@ -204,7 +213,7 @@ export class Poller {
   async close(): Promise<void> {
     await this.task?.destroy();
     this.task = null;
-    await this.pool.close();
+    if (this.ownsPool) await this.pool.close();
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 

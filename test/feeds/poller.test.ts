@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { ConfigError, defaultSettings } from "../../src/config/load.js";
 import type { FeedConfig } from "../../src/config/schema.js";
 import type { Article } from "../../src/feeds/article.js";
 import type { FeedHealth } from "../../src/feeds/feed-state.js";
+import { ParsePool } from "../../src/feeds/parse-pool.js";
 import { Poller, type PollerOptions, type PollSettings } from "../../src/feeds/poller.js";
 import { createLogger } from "../../src/log.js";
 import { openStore } from "../../src/store/keyv-store.js";
@@ -113,6 +114,32 @@ describe("first poll and new items", () => {
 
     clock.advance(HOUR);
     expect((await p.runCycle()).articles).toEqual([]);
+  });
+
+  it("parses through a caller's pool, which outlives the poller", async () => {
+    const clock = new Clock();
+    const s = await server();
+    s.set("/feed.xml", {
+      body: rssFeed("News", [{ guid: "a", title: "Alpha", link: "https://news.test/a", date: clock.ago(HOUR) }]),
+    });
+    const pool = new ParsePool(0, []);
+    const run = vi.spyOn(pool, "run");
+    const close = vi.spyOn(pool, "close");
+    const options = {
+      feeds: [feedConfig("news", s.url("/feed.xml"))],
+      topics: [],
+      settings: settings({ backfill: 5 }),
+      now: clock.now,
+      parsePool: pool,
+    };
+    const first = new Poller({ ...options, store: await memoryStore() });
+    expect((await first.runCycle()).articles.map((a) => a.title)).toEqual(["Alpha"]);
+    await first.close();
+    expect(close).not.toHaveBeenCalled();
+    // A second poller over a fresh store goes on with the same pool.
+    const second = poller({ ...options, store: await memoryStore() });
+    expect((await second.runCycle()).articles.map((a) => a.title)).toEqual(["Alpha"]);
+    expect(run).toHaveBeenCalledTimes(2);
   });
 
   it("polls a feed only when it is due", async () => {
