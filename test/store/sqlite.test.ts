@@ -69,6 +69,39 @@ describe("SQLite store file", () => {
     expect(await c.getMany(["before", "during", "claimed"])).toEqual(["1", "2", "3"]);
   });
 
+  it("writes many rows issued together (batched) correctly: each one read back, the last write of a key winning", async () => {
+    const health = store.collection<{ n: number }>("batch-health");
+    const seen = store.collection<string[]>("batch-seen");
+    // More than one batch's worth, across two collections, and one key written twice without waiting.
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < 300; i++) {
+      writes.push(health.set(`feed-${i}`, { n: i }), seen.set(`feed-${i}`, [`k${i}`]));
+    }
+    writes.push(health.set("feed-7", { n: -7 }));
+    await Promise.all(writes);
+    const ids = Array.from({ length: 300 }, (_, i) => `feed-${i}`);
+    const healths = await health.getMany(ids);
+    expect(healths.map((h) => h?.n)).toEqual(ids.map((_, i) => (i === 7 ? -7 : i)));
+    expect((await seen.getMany(ids)).map((s) => s?.[0])).toEqual(ids.map((_, i) => `k${i}`));
+  });
+
+  it("writes what is still waiting for its batch before closing", async () => {
+    const other = path.join(dir, "closing.sqlite");
+    const first = await openStore(`sqlite://${other}`, { prefix, purgeIntervalMs: 0 });
+    await first.ping();
+    const pending = first.collection<string>("c").set("late", "written");
+    // By the next turn of the event loop the write waits in its batch, which is not due for a few ms yet.
+    await new Promise((resolve) => setImmediate(resolve));
+    await first.close();
+    await pending;
+    const second = await openStore(`sqlite://${other}`, { prefix, purgeIntervalMs: 0 });
+    try {
+      expect(await second.collection<string>("c").get("late")).toBe("written");
+    } finally {
+      await second.close();
+    }
+  });
+
   it("writes add() in the format a stock Keyv with @keyv/sqlite reads, TTL included", async () => {
     const c = store.collection<{ title: string; tags: string[] }>("compat");
     expect(await c.add("story", { title: ":colon first", tags: ["a", "b"] })).toBe(true);

@@ -5,9 +5,14 @@ import type { Logger } from "../../log.js";
 import { backoffDelay } from "../../util/backoff.js";
 import { type Backend, prefixUpperBound, type RawEntry } from "../backend.js";
 import { CollectionAdapter } from "../collection-adapter.js";
+import { type BatchedRow, WriteBatcher } from "../write-batcher.js";
 
 const TABLE = "keyv";
 const PAGE_SIZE = 200;
+/** Rows per batched upsert: 2 parameters each, far below SQLite's limit of 32,766. */
+const BATCH_ROWS = 256;
+/** How long a write waits for others to share its statement; small beside a poll's or a post's pace. */
+const BATCH_DELAY_MS = 5;
 
 /**
  * SQLite answers SQLITE_BUSY at once, without waiting out the busy timeout, when waiting could
@@ -37,12 +42,19 @@ export async function retryBusy<T>(run: () => Promise<T>, attempts = 8): Promise
 export class SqliteBackend implements Backend {
   private readonly shared: KeyvSqlite;
   private readonly ready: Promise<Error | undefined>;
+  private readonly writes: WriteBatcher;
 
   constructor(file: string, options: { busyTimeoutMs: number; logger: Logger }) {
     if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.shared = new KeyvSqlite({ uri: `sqlite://${file}`, table: TABLE, busyTimeout: options.busyTimeoutMs });
     const query = this.shared.query;
     this.shared.query = (sql: string, ...params: unknown[]) => retryBusy(() => query(sql, ...params));
+    // Every collection's plain writes go through one batcher (see WriteBatcher), so writes of different
+    // collections issued together (a feed's health and its seen items) share a statement too.
+    this.writes = new WriteBatcher((rows) => this.upsert(rows), { delayMs: BATCH_DELAY_MS, maxRows: BATCH_ROWS });
+    const set = this.shared.set.bind(this.shared);
+    this.shared.set = (key: string, value: unknown) =>
+      typeof value === "string" ? this.writes.set(key, value) : set(key, value);
     this.shared.on("error", (err: Error) => options.logger.debug({ err: err.message }, "sqlite adapter error"));
     // Holding the outcome (not a rejected promise) keeps a file that cannot be opened from becoming an
     // unhandled rejection before anyone calls ping().
@@ -62,6 +74,15 @@ export class SqliteBackend implements Backend {
   private async opened(): Promise<void> {
     const failed = await this.ready;
     if (failed) throw failed;
+  }
+
+  /** One statement for many rows; a key repeated in it would take its last value, but WriteBatcher sends each once. */
+  private upsert(rows: BatchedRow[]): Promise<unknown> {
+    const values = rows.map(() => "(?, ?)").join(", ");
+    return this.shared.query(
+      `INSERT INTO ${TABLE} (key, value) VALUES ${values} ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      ...rows.flat(),
+    );
   }
 
   private async query<R>(sql: string, ...params: unknown[]): Promise<R[]> {
@@ -127,6 +148,8 @@ export class SqliteBackend implements Backend {
   async close(): Promise<void> {
     // A file that never opened has nothing to close, and closing would only repeat the open error.
     if (await this.ready) return;
+    // Writes still waiting for their batch are written (or fail) before the connection goes.
+    await this.writes.flush();
     await this.shared.disconnect();
   }
 }
