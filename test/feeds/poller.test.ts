@@ -142,6 +142,30 @@ describe("first poll and new items", () => {
     expect(run).toHaveBeenCalledTimes(2);
   });
 
+  it("keeps a feed's seen items when its health record is gone (no first-poll seeding again)", async () => {
+    const clock = new Clock();
+    const s = await server();
+    const alpha = { guid: "a", title: "Alpha", link: "https://news.test/a", date: clock.ago(HOUR) };
+    s.set("/feed.xml", { body: rssFeed("News", [alpha]) });
+    const store = await memoryStore();
+    const p = poller({
+      store,
+      feeds: [feedConfig("news", s.url("/feed.xml"))],
+      topics: [],
+      settings: settings(),
+      now: clock.now,
+    });
+    expect((await p.runCycle()).results[0]?.outcome).toBe("seeded");
+    // The seen items are read with the other feeds' at the start of the cycle when there is no health record.
+    await store.collection<FeedHealth>("feed-health").delete("news");
+    clock.advance(HOUR);
+    const beta = { guid: "b", title: "Beta", link: "https://news.test/b", date: clock.ago(60_000) };
+    s.set("/feed.xml", { body: rssFeed("News", [beta, alpha]) });
+    const next = await p.runCycle();
+    expect(next.results[0]?.outcome).toBe("new_items");
+    expect(next.articles.map((a) => a.title)).toEqual(["Beta"]);
+  });
+
   it("polls a feed only when it is due", async () => {
     const clock = new Clock();
     const s = await server({
