@@ -3,6 +3,7 @@ import { type Logger, silentLogger } from "../log.js";
 import type { Backend } from "./backend.js";
 import { describeError } from "./describe-error.js";
 import { KeyvCollection, normalizeTtl } from "./keyv-collection.js";
+import { serialize } from "./serialized.js";
 import { type Collection, maskUrl, type Store, StoreError, type StoreOptions } from "./store.js";
 import { parseStoreUrl, type StoreUrl } from "./store-url.js";
 
@@ -50,6 +51,7 @@ export class KeyvStore implements Store {
       store: this.backend.adapter(),
       namespace: `${this.namespacePrefix}${name}`,
       throwOnErrors: true,
+      serialize,
     });
     keyv.on("error", () => {
       // Errors are thrown to the caller (throwOnErrors); the event would otherwise go unheard.
