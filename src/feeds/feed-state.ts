@@ -145,6 +145,7 @@ export function reenable(health: FeedHealth, now: Date): FeedHealth {
 /**
  * Marks `present` keys as seen now and drops keys unseen for longer than the TTL (and the oldest ones
  * past the cap). Returns null when nothing worth writing changed, to spare a store write per poll.
+ * Keys keep their order: the record's first, then new ones as they come.
  */
 export function updateSeen(
   previous: StoredSeenItems | undefined,
@@ -153,29 +154,54 @@ export function updateSeen(
   now: number,
 ): SeenItems | null {
   const sameFeed = previous !== undefined && previous.url === url;
-  const keys = new Map<string, number>(sameFeed ? seenEntries(previous) : []);
+  // Built as the two arrays it is stored as, with a key → position index: this runs for every feed
+  // that answered with content in every cycle, so it makes no per-key pairs or copies.
+  let keys: string[] = [];
+  let seenAt: number[] = [];
+  const position = new Map<string, number>();
+  if (sameFeed) {
+    for (const [key, last] of seenEntries(previous)) {
+      const at = position.get(key);
+      if (at === undefined) {
+        position.set(key, keys.length);
+        keys.push(key);
+        seenAt.push(last);
+      } else seenAt[at] = last;
+    }
+  }
   // A record in the old shape is rewritten in the new one at the first chance.
   let changed = !sameFeed || !Array.isArray(previous.keys);
   // Refreshing a timestamp matters only for expiry, so once a day is enough.
   const refreshBefore = now - 86_400_000;
   for (const key of present) {
-    const last = keys.get(key);
-    if (last === undefined || last < refreshBefore) {
-      keys.set(key, now);
+    const at = position.get(key);
+    if (at === undefined) {
+      position.set(key, keys.length);
+      keys.push(key);
+      seenAt.push(now);
+      changed = true;
+    } else if ((seenAt[at] as number) < refreshBefore) {
+      seenAt[at] = now;
       changed = true;
     }
   }
   const expireBefore = now - SEEN_TTL_MS;
-  for (const [key, last] of keys) {
-    if (last < expireBefore) {
-      keys.delete(key);
-      changed = true;
-    }
+  if (seenAt.some((last) => last < expireBefore)) {
+    const kept = keys.flatMap((_, i) => ((seenAt[i] as number) < expireBefore ? [] : [i]));
+    keys = kept.map((i) => keys[i] as string);
+    seenAt = kept.map((i) => seenAt[i] as number);
+    changed = true;
   }
   if (!changed) return null;
-  let entries = [...keys];
-  if (entries.length > SEEN_MAX_KEYS) entries = entries.sort((a, b) => b[1] - a[1]).slice(0, SEEN_MAX_KEYS);
-  return { url, keys: entries.map(([key]) => key), seenAt: entries.map(([, last]) => last) };
+  if (keys.length > SEEN_MAX_KEYS) {
+    // The most recently seen, ties in record order (a stable sort).
+    const newest = keys
+      .map((_, i) => i)
+      .sort((a, b) => (seenAt[b] as number) - (seenAt[a] as number))
+      .slice(0, SEEN_MAX_KEYS);
+    return { url, keys: newest.map((i) => keys[i] as string), seenAt: newest.map((i) => seenAt[i] as number) };
+  }
+  return { url, keys, seenAt };
 }
 
 /** Where feed state lives in the Store. */
