@@ -113,11 +113,17 @@ const feeds = Array.from({ length: FEEDS }, (_, f) => ({
   enabled: true,
 }));
 
-const gc = () => globalThis.gc?.();
 /**
  * Runs fn `runs` times; best wall ms and best CPU ms (user + system, all threads of this process), and
  * the first run's (`first`: the one that also compiles the code it runs).
+ *
+ * No forced GC before a run (there was one until 2026-12-04): on Node 20 (V8 11.3), right after a forced
+ * full GC of this process's small heap (~20 MB live), V8 kept restarting incremental marking, ~35 full
+ * GCs in one cold cycle against ~5 without it, ~1.3 s of CPU that a bot, which never forces a GC, does
+ * not pay; the reference's time did not change either way (docs/benchmarks.md, "Poll").
+ * BENCH_FORCE_GC=1 puts it back, to compare.
  */
+const gc = () => (process.env.BENCH_FORCE_GC === "1" ? globalThis.gc?.() : undefined);
 async function measure(runs, fn, before = async () => {}) {
   let wall = Number.POSITIVE_INFINITY;
   let cpu = Number.POSITIVE_INFINITY;
