@@ -86,6 +86,11 @@ export class Grouper {
   private storyFirstSeen = new Float64Array(1024);
   /** Centroid norm under the IDF of its last update; IDF drifts slowly, so it is not recomputed per query. */
   private storyNorm = new Float64Array(1024);
+  /**
+   * Sum of the squares of the centroid's raw (scaled integer) weights, kept exact: with the frequent
+   * query terms' norm it bounds what those terms can add to a candidate's score (see `bestMatch`).
+   */
+  private storyRawSquares = new Float64Array(1024);
   private storyReferences = new Int32Array(1024);
   /** Scratch of `bestMatch`: the partial dot product of the current article, valid when `storyMark` is its mark. */
   private storyAcc = new Float64Array(1024);
@@ -356,15 +361,21 @@ export class Grouper {
     const candidates = this.topCandidates(found, maxCandidates, time, windowMs);
     docNorm = Math.sqrt(docNorm);
     this.work.postingsRead += scanned;
-    this.work.candidatesScored += candidates;
     // The frequent terms' share: marked once, then read while walking each candidate's short centroid.
+    let frequentSquares = 0;
     for (let k = retrieving; k < queried; k++) {
       const term = queryTerms[k] as number;
+      const weight = queryWeights[k] as number;
       terms.queryMark[term] = mark;
-      terms.queryWeight[term] = queryWeights[k] as number;
+      terms.queryWeight[term] = weight;
       this.queryFilter.add(term);
+      frequentSquares += weight * weight;
     }
     const withFrequent = retrieving < queried;
+    // What the frequent terms can add to a candidate's dot product is at most this times the norm of its
+    // raw centroid weights (Cauchy–Schwarz), so a candidate whose score cannot pass the best one's even
+    // with that much is not walked: the same best story and score, for less work.
+    const frequentNorm = Math.sqrt(frequentSquares);
     // At cold start a candidate must also show enough evidence (see `coldStories`).
     const needName = cold && this.options.nameGuard && vector.hasNames;
     const yearConflictFactor = vector.hasYears ? this.options.yearConflictFactor : 1;
@@ -372,6 +383,8 @@ export class Grouper {
     let bestScore = 0;
     for (let c = 0; c < candidates; c++) {
       const story = this.stories[this.candidates[c] as number] as StoryState;
+      if (best && this.scoreBound(story.slot, frequentNorm, docNorm) < bestScore) continue;
+      this.work.candidatesScored++;
       let score = this.similarity(story, docNorm, withFrequent ? mark : -1);
       if (yearConflictFactor !== 1 && this.namesOtherYears(story)) score *= yearConflictFactor;
       if (cold && !this.enoughEvidence(story, needName)) continue;
@@ -403,6 +416,15 @@ export class Grouper {
       }
     }
     return dot / (docNorm * (this.storyNorm[story.slot] as number) || 1);
+  }
+
+  /**
+   * More than `similarity` can return for the story: its dot product so far plus the most the frequent
+   * terms can add, over the same norms, with a margin for rounding.
+   */
+  private scoreBound(slot: number, frequentNorm: number, docNorm: number): number {
+    const dot = (this.storyAcc[slot] as number) + frequentNorm * Math.sqrt(this.storyRawSquares[slot] as number);
+    return (dot / (docNorm * (this.storyNorm[slot] as number) || 1)) * (1 + 1e-9) + 1e-12;
   }
 
   /** Whether the story's centroid names years, none of them one of the article's. */
@@ -468,6 +490,7 @@ export class Grouper {
       this.storyAlive = grown(this.storyAlive, length);
       this.storyFirstSeen = grown(this.storyFirstSeen, length);
       this.storyNorm = grown(this.storyNorm, length);
+      this.storyRawSquares = grown(this.storyRawSquares, length);
       this.storyReferences = grown(this.storyReferences, length);
       this.storyAcc = grown(this.storyAcc, length);
       this.storyMark = grown(this.storyMark, length);
@@ -477,6 +500,7 @@ export class Grouper {
     this.storyAlive[slot] = 1;
     this.storyFirstSeen[slot] = firstSeen;
     this.storyNorm[slot] = 0;
+    this.storyRawSquares[slot] = 0;
     this.storyReferences[slot] = 0;
     this.storyAcc[slot] = 0;
     this.storyMark[slot] = 0;
@@ -492,6 +516,7 @@ export class Grouper {
     story.articles++;
     const norm = this.storyNorm[story.slot] as number;
     let normSquared = norm * norm;
+    let rawSquares = this.storyRawSquares[story.slot] as number;
     // The story's postings of the article's terms, found by one walk of the (short) centroid.
     if (this.matched.length < vector.size) this.matched = grown(this.matched, vector.size);
     const matched = this.matched;
@@ -511,10 +536,12 @@ export class Grouper {
         const old = postings.weight[entry] as number;
         const idf = this.idf(terms.live[term] as number);
         normSquared += ((old + weight) ** 2 - old ** 2) * idf * idf;
+        rawSquares += (old + weight) ** 2 - old ** 2;
         postings.weight[entry] = old + weight;
       } else {
         this.index(term, story, weight);
         normSquared += (weight * this.idf(terms.live[term] as number)) ** 2;
+        rawSquares += weight * weight;
       }
     }
     const trimmed = story.centroid.length > this.options.maxCentroidTerms;
@@ -523,12 +550,15 @@ export class Grouper {
     // 8 articles (and after a trim) so drift of the other terms' IDF is caught up.
     if (story.articles % 8 === 0 || trimmed) {
       normSquared = 0;
+      rawSquares = 0;
       for (const entry of story.centroid) {
-        normSquared +=
-          ((postings.weight[entry] as number) * this.idf(terms.live[postings.term[entry] as number] as number)) ** 2;
+        const weight = postings.weight[entry] as number;
+        normSquared += (weight * this.idf(terms.live[postings.term[entry] as number] as number)) ** 2;
+        rawSquares += weight * weight;
       }
     }
     this.storyNorm[story.slot] = Math.sqrt(Math.max(0, normSquared));
+    this.storyRawSquares[story.slot] = rawSquares;
   }
 
   /** Keeps the heaviest centroid terms; the dropped ones leave the index for this story. */

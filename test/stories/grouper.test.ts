@@ -51,6 +51,31 @@ describe("grouper on the labelled story set", () => {
   });
 });
 
+describe("candidate pruning", () => {
+  it("skips candidates that cannot beat the best one, and places every article exactly as scoring them all does", () => {
+    const rows = loadFixture();
+    const run = (grouper: Grouper) =>
+      rows.map((r) => {
+        const placed = grouper.add({
+          id: r.id,
+          title: r.title,
+          excerpt: r.excerpt,
+          publishedAt: Date.parse(r.publishedAt),
+          keys: [`url:${r.url}`],
+        });
+        return `${placed.kind} ${placed.story} ${placed.score}`;
+      });
+    // Small windows of candidates and postings make the frequent terms' share large, where the bound matters.
+    const options = { maxScanned: 16, maxCandidates: 8 };
+    const pruned = new Grouper(options);
+    const exhaustive = new Grouper(options);
+    // The bound made useless: every candidate is scored in full.
+    (exhaustive as unknown as { scoreBound: () => number }).scoreBound = () => Number.POSITIVE_INFINITY;
+    expect(run(pruned)).toEqual(run(exhaustive));
+    expect(pruned.work.candidatesScored).toBeLessThan(exhaustive.work.candidatesScored * 0.8);
+  });
+});
+
 describe("grouper behaviour", () => {
   it("joins rewritten headlines from different outlets into one story", () => {
     const g = new Grouper();
