@@ -11,13 +11,10 @@
 // --bigrams W adds each pair of adjacent terms as a term of weight W times its field's weight.
 // Needs the whole similarity matrix (n² floats) and O(n³) merges: meant for ecbplus (982 articles),
 // refused above 3,000. Skips with a message (exit 0) when the shared folder is absent.
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { evalDir, importBuilt, readJsonl, requireEvalData } from "./eval-common.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const evalDir = path.resolve(process.env.EVAL_CLUSTERING_DIR ?? path.join(root, "..", "shared", "eval-clustering"));
 const { values: args } = parseArgs({
   options: {
     dataset: { type: "string", default: "ecbplus" },
@@ -27,23 +24,10 @@ const { values: args } = parseArgs({
   },
 });
 const dir = path.join(evalDir, "datasets", args.dataset);
-if (!existsSync(dir)) {
-  console.log(`eval-ceiling: skipped, no labelled set at ${dir}`);
-  process.exit(0);
-}
-const built = path.join(root, "dist", "src", "stories", "terms.js");
-if (!existsSync(built)) {
-  console.error("eval-ceiling: run `npm run build` first (dist/src/stories/terms.js is missing)");
-  process.exit(2);
-}
-const { tokenize, defaultTermOptions } = await import(pathToFileURL(built).href);
-const { defaultGrouperOptions } = await import(pathToFileURL(path.join(root, "dist/src/stories/grouper.js")).href);
+requireEvalData("eval-ceiling", dir);
+const { tokenize, defaultTermOptions } = await importBuilt("eval-ceiling", "stories/terms.js");
+const { defaultGrouperOptions } = await importBuilt("eval-ceiling", "stories/grouper.js");
 
-const readJsonl = (file) =>
-  readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line));
 const articles = readJsonl(path.join(dir, "input.jsonl"));
 const gold = new Map(readJsonl(path.join(dir, "gold.jsonl")).map((g) => [g.id, g.cluster]));
 const n = articles.length;

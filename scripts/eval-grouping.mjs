@@ -11,14 +11,13 @@
 //
 // Skips with a message (exit 0) when the shared folder is absent.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { evalDir, importBuilt, readJsonl, requireEvalData, root } from "./eval-common.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const evalDir = path.resolve(process.env.EVAL_CLUSTERING_DIR ?? path.join(root, "..", "shared", "eval-clustering"));
 const DATASETS = ["ecbplus", "uci-news-2014"];
 
 const { values: args } = parseArgs({
@@ -31,23 +30,8 @@ const { values: args } = parseArgs({
   },
 });
 
-if (!existsSync(path.join(evalDir, "score.mjs"))) {
-  console.log(`eval-grouping: skipped, no labelled sets at ${evalDir}`);
-  process.exit(0);
-}
-const built = path.join(root, "dist", "src", "stories", "grouper.js");
-if (!existsSync(built)) {
-  console.error("eval-grouping: run `npm run build` first (dist/src/stories/grouper.js is missing)");
-  process.exit(2);
-}
-const { Grouper } = await import(pathToFileURL(built).href);
-
-function readJsonl(file) {
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line));
-}
+requireEvalData("eval-grouping", path.join(evalDir, "score.mjs"));
+const { Grouper } = await importBuilt("eval-grouping", "stories/grouper.js");
 
 const sets = args.datasets.split(",").map((name) => {
   const dir = path.join(evalDir, "datasets", name);
