@@ -60,6 +60,15 @@ interface StoryState {
 /** Centroid weights are stored multiplied by this and rounded: exact for the default weights (title 1.5, boosts 1.5 and 2: multiples of 0.25). */
 const CENTROID_SCALE = 4;
 
+// Fields of a story's record in `storyData`.
+const ALIVE = 0;
+const MARK = 1;
+const ACC = 2;
+const FIRST_SEEN = 3;
+const NORM = 4;
+const RAW_SQUARES = 5;
+const STORY_FIELDS = 8;
+
 /** Marks restart before they leave the Int32 range (after a billion calls), with every mark cleared. */
 const MAX_MARK = 2 ** 30;
 
@@ -82,19 +91,18 @@ export class Grouper {
   // once no posting list refers to it (`references`).
   private readonly storySlots = new SlotAllocator();
   private stories: Array<StoryState | undefined> = [];
-  private storyAlive = new Uint8Array(1024);
-  private storyFirstSeen = new Float64Array(1024);
-  /** Centroid norm under the IDF of its last update; IDF drifts slowly, so it is not recomputed per query. */
-  private storyNorm = new Float64Array(1024);
   /**
-   * Sum of the squares of the centroid's raw (scaled integer) weights, kept exact: with the frequent
-   * query terms' norm it bounds what those terms can add to a candidate's score (see `bestMatch`).
+   * Per-story numbers, STORY_FIELDS to a story (one cache line: the scan, the candidate ranking and the
+   * scoring read several of them for each story they meet, so one line beats one per array):
+   * - ALIVE mirrors StoryState.alive for the scan (1 or 0);
+   * - MARK and ACC: scratch of `bestMatch`, the partial dot product of the current article, valid when MARK is its mark;
+   * - FIRST_SEEN: the story's first-seen time;
+   * - NORM: the centroid norm under the IDF of its last update (IDF drifts slowly, so it is not recomputed per query);
+   * - RAW_SQUARES: the sum of the squares of the centroid's raw (scaled integer) weights, kept exact: with
+   *   the frequent query terms' norm it bounds what those terms can add to a candidate's score (see `bestMatch`).
    */
-  private storyRawSquares = new Float64Array(1024);
+  private storyData = new Float64Array(1024 * STORY_FIELDS);
   private storyReferences = new Int32Array(1024);
-  /** Scratch of `bestMatch`: the partial dot product of the current article, valid when `storyMark` is its mark. */
-  private storyAcc = new Float64Array(1024);
-  private storyMark = new Int32Array(1024);
 
   // Scratch of `bestMatch`, reused by every call.
   /** The article's terms found in live stories, rarest first: term id, and weight times IDF. */
@@ -251,7 +259,7 @@ export class Grouper {
     if (this.marks >= MAX_MARK) {
       this.marks = 0;
       this.terms.clearMarks();
-      this.storyMark.fill(0);
+      for (let at = MARK; at < this.storyData.length; at += STORY_FIELDS) this.storyData[at] = 0;
     }
     return ++this.marks;
   }
@@ -313,9 +321,7 @@ export class Grouper {
       queryLive[at] = live;
     }
 
-    const storyAlive = this.storyAlive;
-    const storyMark = this.storyMark;
-    const storyAcc = this.storyAcc;
+    const storyData = this.storyData;
     let found = 0;
     let scanned = 0;
     let retrieving = 0;
@@ -335,13 +341,14 @@ export class Grouper {
         const entry = pool[i] as number;
         const weight = postings.weight[entry] as number;
         const story = postings.story[entry] as number;
-        if (weight === 0 || storyAlive[story] === 0) continue;
-        if (storyMark[story] !== mark) {
-          storyMark[story] = mark;
-          storyAcc[story] = 0;
+        const at = story * STORY_FIELDS;
+        if (weight === 0 || storyData[at + ALIVE] === 0) continue;
+        if (storyData[at + MARK] !== mark) {
+          storyData[at + MARK] = mark;
+          storyData[at + ACC] = 0;
           this.found[found++] = story;
         }
-        storyAcc[story] = (storyAcc[story] as number) + w * weight;
+        storyData[at + ACC] = (storyData[at + ACC] as number) + w * weight;
       }
     }
     if (found === 0 && queried > 0) {
@@ -351,9 +358,10 @@ export class Grouper {
       if (this.found.length < maxCandidates) this.found = grown(this.found, maxCandidates);
       for (let i = first + (listLength[rarest] as number) - 1; i >= first && found < maxCandidates; i--) {
         const story = postings.story[pool[i] as number] as number;
-        if (storyAlive[story] === 0 || storyMark[story] === mark) continue;
-        storyMark[story] = mark;
-        storyAcc[story] = 0;
+        const at = story * STORY_FIELDS;
+        if (storyData[at + ALIVE] === 0 || storyData[at + MARK] === mark) continue;
+        storyData[at + MARK] = mark;
+        storyData[at + ACC] = 0;
         this.found[found++] = story;
       }
       retrieving = 0;
@@ -404,7 +412,8 @@ export class Grouper {
    * the frequent terms' share (terms marked with `queryMark`; -1 when there are none).
    */
   private similarity(story: StoryState, docNorm: number, queryMark: number): number {
-    let dot = this.storyAcc[story.slot] as number;
+    const at = story.slot * STORY_FIELDS;
+    let dot = this.storyData[at + ACC] as number;
     if (queryMark !== -1) {
       const { terms, postings } = this;
       const centroid = story.centroid;
@@ -415,7 +424,7 @@ export class Grouper {
           dot += (terms.queryWeight[term] as number) * (postings.weight[entry] as number);
       }
     }
-    return dot / (docNorm * (this.storyNorm[story.slot] as number) || 1);
+    return dot / (docNorm * (this.storyData[at + NORM] as number) || 1);
   }
 
   /**
@@ -423,8 +432,10 @@ export class Grouper {
    * terms can add, over the same norms, with a margin for rounding.
    */
   private scoreBound(slot: number, frequentNorm: number, docNorm: number): number {
-    const dot = (this.storyAcc[slot] as number) + frequentNorm * Math.sqrt(this.storyRawSquares[slot] as number);
-    return (dot / (docNorm * (this.storyNorm[slot] as number) || 1)) * (1 + 1e-9) + 1e-12;
+    const at = slot * STORY_FIELDS;
+    const data = this.storyData;
+    const dot = (data[at + ACC] as number) + frequentNorm * Math.sqrt(data[at + RAW_SQUARES] as number);
+    return (dot / (docNorm * (data[at + NORM] as number) || 1)) * (1 + 1e-9) + 1e-12;
   }
 
   /** Whether the story's centroid names years, none of them one of the article's. */
@@ -465,8 +476,9 @@ export class Grouper {
     let size = 0;
     for (let f = 0; f < found; f++) {
       const story = this.found[f] as number;
-      if (!(Math.abs(time - (this.storyFirstSeen[story] as number)) <= windowMs)) continue;
-      const score = (this.storyAcc[story] as number) / ((this.storyNorm[story] as number) || 1);
+      const at = story * STORY_FIELDS;
+      if (!(Math.abs(time - (this.storyData[at + FIRST_SEEN] as number)) <= windowMs)) continue;
+      const score = (this.storyData[at + ACC] as number) / ((this.storyData[at + NORM] as number) || 1);
       if (size === k && score <= (scores[k - 1] as number)) continue;
       let i = Math.min(size, k - 1);
       while (i > 0 && (scores[i - 1] as number) < score) {
@@ -485,25 +497,18 @@ export class Grouper {
     const existing = this.byId.get(id);
     if (existing) this.drop(existing);
     const slot = this.storySlots.next();
-    if (slot >= this.storyAlive.length) {
+    if (slot >= this.storyReferences.length) {
       const length = slot + 1;
-      this.storyAlive = grown(this.storyAlive, length);
-      this.storyFirstSeen = grown(this.storyFirstSeen, length);
-      this.storyNorm = grown(this.storyNorm, length);
-      this.storyRawSquares = grown(this.storyRawSquares, length);
+      this.storyData = grown(this.storyData, length * STORY_FIELDS);
       this.storyReferences = grown(this.storyReferences, length);
-      this.storyAcc = grown(this.storyAcc, length);
-      this.storyMark = grown(this.storyMark, length);
     }
     const story: StoryState = { id, slot, firstSeen, alive: true, centroid: [], keys: [], articles: 0 };
     this.stories[slot] = story;
-    this.storyAlive[slot] = 1;
-    this.storyFirstSeen[slot] = firstSeen;
-    this.storyNorm[slot] = 0;
-    this.storyRawSquares[slot] = 0;
+    const at = slot * STORY_FIELDS;
+    this.storyData.fill(0, at, at + STORY_FIELDS);
+    this.storyData[at + ALIVE] = 1;
+    this.storyData[at + FIRST_SEEN] = firstSeen;
     this.storyReferences[slot] = 0;
-    this.storyAcc[slot] = 0;
-    this.storyMark[slot] = 0;
     this.byId.set(id, story);
     this.order.push(story);
     this.grow(story);
@@ -514,9 +519,10 @@ export class Grouper {
   private grow(story: StoryState): void {
     const { terms, postings, vector } = this;
     story.articles++;
-    const norm = this.storyNorm[story.slot] as number;
+    const at = story.slot * STORY_FIELDS;
+    const norm = this.storyData[at + NORM] as number;
     let normSquared = norm * norm;
-    let rawSquares = this.storyRawSquares[story.slot] as number;
+    let rawSquares = this.storyData[at + RAW_SQUARES] as number;
     // The story's postings of the article's terms, found by one walk of the (short) centroid.
     if (this.matched.length < vector.size) this.matched = grown(this.matched, vector.size);
     const matched = this.matched;
@@ -557,8 +563,8 @@ export class Grouper {
         rawSquares += weight * weight;
       }
     }
-    this.storyNorm[story.slot] = Math.sqrt(Math.max(0, normSquared));
-    this.storyRawSquares[story.slot] = rawSquares;
+    this.storyData[at + NORM] = Math.sqrt(Math.max(0, normSquared));
+    this.storyData[at + RAW_SQUARES] = rawSquares;
   }
 
   /** Keeps the heaviest centroid terms; the dropped ones leave the index for this story. */
@@ -604,7 +610,7 @@ export class Grouper {
         let kept = first;
         for (let i = first; i < first + length; i++) {
           const other = pool[i] as number;
-          if (postings.weight[other] !== 0 && this.storyAlive[postings.story[other] as number] === 1)
+          if (postings.weight[other] !== 0 && this.storyData[(postings.story[other] as number) * STORY_FIELDS + ALIVE] === 1)
             pool[kept++] = other;
           else this.release(other);
         }
@@ -619,7 +625,7 @@ export class Grouper {
     this.postings.release(entry);
     const references = (this.storyReferences[slot] as number) - 1;
     this.storyReferences[slot] = references;
-    if (references === 0 && this.storyAlive[slot] === 0) this.releaseStory(slot);
+    if (references === 0 && this.storyData[slot * STORY_FIELDS + ALIVE] === 0) this.releaseStory(slot);
   }
 
   private releaseStory(slot: number): void {
@@ -649,7 +655,7 @@ export class Grouper {
 
   private drop(story: StoryState): void {
     story.alive = false;
-    this.storyAlive[story.slot] = 0;
+    this.storyData[story.slot * STORY_FIELDS + ALIVE] = 0;
     this.byId.delete(story.id);
     for (const key of story.keys) if (this.identities.get(key) === story) this.identities.delete(key);
     for (const entry of story.centroid) this.unindex(entry);
