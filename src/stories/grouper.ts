@@ -2,7 +2,7 @@ import { ArticleVector } from "./article-vector.js";
 import { defaultGrouperOptions, type GrouperOptions } from "./grouper-options.js";
 import { grown, SlotAllocator } from "./slots.js";
 import { TermFilter } from "./term-filter.js";
-import { Postings, sortHeavierFirst, Terms } from "./term-index.js";
+import { POSTING_FIELDS, POSTING_STORY, POSTING_WEIGHT, Postings, sortHeavierFirst, Terms } from "./term-index.js";
 import { weighTerms } from "./terms.js";
 import { slugWords } from "./url-words.js";
 import { Vocabulary } from "./vocabulary.js";
@@ -327,6 +327,8 @@ export class Grouper {
     let retrieving = 0;
     // Nothing is indexed during the search, so the pool stays put.
     const { pool, start: listStart, length: listLength } = terms.lists;
+    // A posting's story, then its term and weight (see Postings): read in place in the scan.
+    const postingData = postings.data;
     for (; retrieving < queried; retrieving++) {
       const term = queryTerms[retrieving] as number;
       const length = listLength[term] as number;
@@ -339,8 +341,9 @@ export class Grouper {
       const first = listStart[term] as number;
       for (let i = first; i < first + length; i++) {
         const entry = pool[i] as number;
-        const weight = postings.weight[entry] as number;
-        const story = postings.story[entry] as number;
+        const record = entry * POSTING_FIELDS;
+        const weight = postingData[record + POSTING_WEIGHT] as number;
+        const story = postingData[record + POSTING_STORY] as number;
         const at = story * STORY_FIELDS;
         if (weight === 0 || storyData[at + ALIVE] === 0) continue;
         if (storyData[at + MARK] !== mark) {
@@ -357,7 +360,7 @@ export class Grouper {
       const first = listStart[rarest] as number;
       if (this.found.length < maxCandidates) this.found = grown(this.found, maxCandidates);
       for (let i = first + (listLength[rarest] as number) - 1; i >= first && found < maxCandidates; i--) {
-        const story = postings.story[pool[i] as number] as number;
+        const story = postings.story(pool[i] as number);
         const at = story * STORY_FIELDS;
         if (storyData[at + ALIVE] === 0 || storyData[at + MARK] === mark) continue;
         storyData[at + MARK] = mark;
@@ -419,9 +422,9 @@ export class Grouper {
       const centroid = story.centroid;
       for (let i = 0; i < centroid.length; i++) {
         const entry = centroid[i] as number;
-        const term = postings.term[entry] as number;
+        const term = postings.term(entry);
         if (this.queryFilter.mayHave(term) && terms.queryMark[term] === queryMark)
-          dot += (terms.queryWeight[term] as number) * (postings.weight[entry] as number);
+          dot += (terms.queryWeight[term] as number) * postings.weight(entry);
       }
     }
     return dot / (docNorm * (this.storyData[at + NORM] as number) || 1);
@@ -443,7 +446,7 @@ export class Grouper {
     const { terms, postings, vector } = this;
     let years = false;
     for (const entry of story.centroid) {
-      const term = postings.term[entry] as number;
+      const term = postings.term(entry);
       if (terms.year[term] !== 1) continue;
       if (vector.has(term)) return false;
       years = true;
@@ -457,7 +460,7 @@ export class Grouper {
     let shared = 0;
     let named = !needName;
     for (const entry of story.centroid) {
-      const term = postings.term[entry] as number;
+      const term = postings.term(entry);
       if (!vector.has(term)) continue;
       shared++;
       if (terms.nameMark[term] === vector.mark) named = true;
@@ -528,7 +531,7 @@ export class Grouper {
     const matched = this.matched;
     matched.fill(-1, 0, vector.size);
     for (const entry of story.centroid) {
-      const term = postings.term[entry] as number;
+      const term = postings.term(entry);
       if (vector.has(term)) matched[terms.vectorSlot[term] as number] = entry;
     }
     for (let k = 0; k < vector.size; k++) {
@@ -539,11 +542,11 @@ export class Grouper {
       const weight = Math.max(1, Math.round(raw * CENTROID_SCALE));
       const entry = matched[k] as number;
       if (entry !== -1) {
-        const old = postings.weight[entry] as number;
+        const old = postings.weight(entry);
         const idf = this.idf(terms.live[term] as number);
         normSquared += ((old + weight) ** 2 - old ** 2) * idf * idf;
         rawSquares += (old + weight) ** 2 - old ** 2;
-        postings.weight[entry] = old + weight;
+        postings.setWeight(entry, old + weight);
       } else {
         this.index(term, story, weight);
         normSquared += (weight * this.idf(terms.live[term] as number)) ** 2;
@@ -558,8 +561,8 @@ export class Grouper {
       normSquared = 0;
       rawSquares = 0;
       for (const entry of story.centroid) {
-        const weight = postings.weight[entry] as number;
-        normSquared += (weight * this.idf(terms.live[postings.term[entry] as number] as number)) ** 2;
+        const weight = postings.weight(entry);
+        normSquared += (weight * this.idf(terms.live[postings.term(entry)] as number)) ** 2;
         rawSquares += weight * weight;
       }
     }
@@ -571,12 +574,12 @@ export class Grouper {
   private trim(story: StoryState): void {
     const sorted = story.centroid;
     if (this.sortScratch.length < sorted.length) this.sortScratch = grown(this.sortScratch, sorted.length);
-    sortHeavierFirst(sorted, this.postings.weight, this.sortScratch);
+    sortHeavierFirst(sorted, this.postings, this.sortScratch);
     // Down to three quarters of the cap, so a growing story is not re-sorted on every article.
     const keep = Math.floor(this.options.maxCentroidTerms * 0.75);
     for (let i = keep; i < sorted.length; i++) {
       const entry = sorted[i] as number;
-      this.postings.weight[entry] = 0;
+      this.postings.setWeight(entry, 0);
       this.unindex(entry);
     }
     sorted.length = Math.min(sorted.length, keep);
@@ -593,7 +596,7 @@ export class Grouper {
   /** Lowers the live count; the dead entry stays in the posting list until compaction removes it. */
   private unindex(entry: number): void {
     const { terms, postings } = this;
-    const term = postings.term[entry] as number;
+    const term = postings.term(entry);
     const live = (terms.live[term] as number) - 1;
     const lists = terms.lists;
     const pool = lists.pool;
@@ -610,7 +613,7 @@ export class Grouper {
         let kept = first;
         for (let i = first; i < first + length; i++) {
           const other = pool[i] as number;
-          if (postings.weight[other] !== 0 && this.storyData[(postings.story[other] as number) * STORY_FIELDS + ALIVE] === 1)
+          if (postings.weight(other) !== 0 && this.storyData[postings.story(other) * STORY_FIELDS + ALIVE] === 1)
             pool[kept++] = other;
           else this.release(other);
         }
@@ -621,7 +624,7 @@ export class Grouper {
 
   /** A posting left its list: its id can be reused, and its story's slot once no list refers to it. */
   private release(entry: number): void {
-    const slot = this.postings.story[entry] as number;
+    const slot = this.postings.story(entry);
     this.postings.release(entry);
     const references = (this.storyReferences[slot] as number) - 1;
     this.storyReferences[slot] = references;

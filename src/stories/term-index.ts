@@ -126,24 +126,48 @@ export class Terms {
  * scan reads the weight straight from the posting instead of probing each story's centroid. A posting
  * id is reused only once no posting list holds it.
  */
+// Fields of a posting's record in `Postings.data`.
+export const POSTING_STORY = 0;
+const TERM = 1;
+export const POSTING_WEIGHT = 2;
+const STORY = POSTING_STORY;
+const WEIGHT = POSTING_WEIGHT;
+/** Int32s per posting: 16 bytes, so the scan's weight and story of a posting are one cache miss, not two. */
+export const POSTING_FIELDS = 4;
+
+/**
+ * Postings by id, one record each: the story (slot), the term, and the sum of the story's articles'
+ * (scaled, integer) weights for the term, 0 once trimmed from the centroid. Readers in a hot loop may
+ * read `data` directly (`POSTING_FIELDS` per id, story first, then term and weight) while nothing is added.
+ */
 export class Postings {
   private readonly slots = new SlotAllocator();
-  story = new Int32Array(4096);
-  term = new Int32Array(4096);
-  /** Sum of the story's articles' (scaled, integer) weights for the term; 0 once trimmed from the centroid. */
-  weight = new Float64Array(4096);
+  data = new Int32Array(4096 * POSTING_FIELDS);
 
   add(story: number, term: number, weight: number): number {
     const id = this.slots.next();
-    if (id >= this.story.length) {
-      this.story = grown(this.story, id + 1);
-      this.term = grown(this.term, id + 1);
-      this.weight = grown(this.weight, id + 1);
-    }
-    this.story[id] = story;
-    this.term[id] = term;
-    this.weight[id] = weight;
+    const at = id * POSTING_FIELDS;
+    if (at >= this.data.length) this.data = grown(this.data, at + POSTING_FIELDS);
+    this.data[at + STORY] = story;
+    this.data[at + TERM] = term;
+    this.data[at + WEIGHT] = weight;
     return id;
+  }
+
+  story(id: number): number {
+    return this.data[id * POSTING_FIELDS + STORY] as number;
+  }
+
+  term(id: number): number {
+    return this.data[id * POSTING_FIELDS + TERM] as number;
+  }
+
+  weight(id: number): number {
+    return this.data[id * POSTING_FIELDS + WEIGHT] as number;
+  }
+
+  setWeight(id: number, weight: number): void {
+    this.data[id * POSTING_FIELDS + WEIGHT] = weight;
   }
 
   release(id: number): void {
@@ -155,7 +179,7 @@ export class Postings {
  * Sorts posting ids by descending weight, ties in their order (what a stable `Array.prototype.sort`
  * gives): a bottom-up merge sort through `scratch`, with no comparator call or temporary array per trim.
  */
-export function sortHeavierFirst(ids: number[], weight: Float64Array, scratch: Int32Array): void {
+export function sortHeavierFirst(ids: number[], postings: Postings, scratch: Int32Array): void {
   const n = ids.length;
   for (let width = 1; width < n; width *= 2) {
     for (let lo = 0; lo < n - width; lo += 2 * width) {
@@ -169,7 +193,7 @@ export function sortHeavierFirst(ids: number[], weight: Float64Array, scratch: I
         const left = scratch[i] as number;
         const right = scratch[j] as number;
         // >= keeps the left (earlier) one first on ties: stable.
-        if ((weight[left] as number) >= (weight[right] as number)) {
+        if (postings.weight(left) >= postings.weight(right)) {
           ids[k++] = left;
           i++;
         } else {
