@@ -34,10 +34,10 @@ const MAY_DIFFER_FROM_KEYV = /(?:^|[[,:{])":|"type":"Buffer"/;
 
 /**
  * Keyv's serializer for the JSON data the store holds: the same text as @keyv/serialize's, through the
- * runtime's JSON.stringify. The
- * recursive string building of @keyv/serialize made most of the garbage of a poll cycle (~25 kB for each
- * feed's 100-key seen set) and of a story write. Values that may be written differently (see above) go
- * through @keyv/serialize itself, so stored text, and what older versions read, does not change.
+ * runtime's JSON.stringify. The recursive string building of @keyv/serialize made most of the garbage
+ * of a poll cycle (~25 kB for each feed's 100-key seen set) and of a story write. Values that may be
+ * written differently (see above) go through @keyv/serialize itself, so stored text, and what older
+ * versions read, does not change.
  */
 export function serialize(data: unknown): string {
   const json = JSON.stringify(data) as string | undefined;

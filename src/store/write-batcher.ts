@@ -47,12 +47,18 @@ export class WriteBatcher {
     });
   }
 
-  /** Resolves once every write issued before the call has been attempted. */
-  async flush(): Promise<void> {
-    while (this.writing || this.pending.size > 0) {
-      if (this.writing) await this.writing;
-      else this.startBatch();
-    }
+  /**
+   * Resolves once every write issued before the call has been attempted (written or failed), without
+   * waiting for the delay: for statements that must not overtake them, and for closing.
+   */
+  flush(): Promise<void> {
+    let last: { waiters: Waiter[] } | undefined;
+    for (const row of this.pending.values()) last = row;
+    if (!last) return this.writing ?? Promise.resolve();
+    // Batches go in write order, so the one holding the last pending row comes after all the others.
+    const attempted = new Promise<void>((resolve) => last.waiters.push({ resolve, reject: () => resolve() }));
+    if (!this.writing) this.startBatch();
+    return attempted;
   }
 
   private startBatch(): void {

@@ -85,6 +85,19 @@ describe("SQLite store file", () => {
     expect((await seen.getMany(ids)).map((s) => s?.[0])).toEqual(ids.map((_, i) => `k${i}`));
   });
 
+  it("runs a delete or an add after the batched writes issued before it", async () => {
+    const c = store.collection<string>("order");
+    // Not awaited: by the next turn of the event loop the writes wait in their batch (not due for a few
+    // ms yet) while the delete and the add are issued.
+    const writes = [c.set("gone", "x"), c.set("taken", "x")];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await c.delete("gone")).toBe(true);
+    expect(await c.add("taken", "y")).toBe(false);
+    await Promise.all(writes);
+    expect(await c.get("gone")).toBeUndefined();
+    expect(await c.get("taken")).toBe("x");
+  });
+
   it("writes what is still waiting for its batch before closing", async () => {
     const other = path.join(dir, "closing.sqlite");
     const first = await openStore(`sqlite://${other}`, { prefix, purgeIntervalMs: 0 });

@@ -102,6 +102,31 @@ describe("WriteBatcher", () => {
     expect(r.batches.map((b) => b.map(([k]) => k))).toEqual([["a", "b"], ["c"]]);
   });
 
+  it("flush waits for every write issued before it, across batches, and resolves even when they fail", async () => {
+    const r = recorder();
+    const batcher = new WriteBatcher(r.write, { delayMs: 60_000, maxRows: 1 });
+    const first = batcher.set("a", "1");
+    const second = batcher.set("b", "1").catch((err: Error) => err.message);
+    let flushed = false;
+    const flush = batcher.flush().then(() => {
+      flushed = true;
+    });
+    const later = batcher.set("c", "1");
+    await tick(0);
+    expect(r.batches).toEqual([[["a", "1"]]]);
+    r.finish[0]?.();
+    await first;
+    await tick(0);
+    expect(flushed).toBe(false); // "b" is still being written
+    r.finish[1]?.(new Error("disk full"));
+    await flush;
+    expect(await second).toBe("disk full");
+    // "c" came after the flush: not waited for, written next.
+    expect(r.batches[2]).toEqual([["c", "1"]]);
+    r.finish[2]?.();
+    await later;
+  });
+
   it("flush writes what is pending without waiting the delay", async () => {
     const r = recorder();
     const batcher = new WriteBatcher(async (rows) => void r.batches.push(rows), { delayMs: 60_000, maxRows: 100 });

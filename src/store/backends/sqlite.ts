@@ -52,9 +52,18 @@ export class SqliteBackend implements Backend {
     // Every collection's plain writes go through one batcher (see WriteBatcher), so writes of different
     // collections issued together (a feed's health and its seen items) share a statement too.
     this.writes = new WriteBatcher((rows) => this.upsert(rows), { delayMs: BATCH_DELAY_MS, maxRows: BATCH_ROWS });
-    const set = this.shared.set.bind(this.shared);
+    const { set, delete: remove, deleteMany } = this.shared;
     this.shared.set = (key: string, value: unknown) =>
-      typeof value === "string" ? this.writes.set(key, value) : set(key, value);
+      typeof value === "string" ? this.writes.set(key, value) : set.call(this.shared, key, value);
+    // Other writes wait for the batched ones issued before them, so they run in the order they were issued.
+    this.shared.delete = async (key: string) => {
+      await this.writes.flush();
+      return remove.call(this.shared, key);
+    };
+    this.shared.deleteMany = async (keys: string[]) => {
+      await this.writes.flush();
+      return deleteMany.call(this.shared, keys);
+    };
     this.shared.on("error", (err: Error) => options.logger.debug({ err: err.message }, "sqlite adapter error"));
     // Holding the outcome (not a rejected promise) keeps a file that cannot be opened from becoming an
     // unhandled rejection before anyone calls ping().
@@ -95,6 +104,7 @@ export class SqliteBackend implements Backend {
   }
 
   async addRaw(key: string, raw: string, _ttlMs: number | undefined, now: number): Promise<boolean> {
+    await this.writes.flush();
     // One statement, so atomic across every connection to the file: insert, or take over a row whose
     // stored `expires` has passed; a live row is left alone and RETURNING yields nothing.
     const rows = await this.query(
@@ -132,6 +142,7 @@ export class SqliteBackend implements Backend {
   }
 
   async purgeExpired(prefix: string, now: number): Promise<number> {
+    await this.writes.flush();
     const rows = await this.query(
       `DELETE FROM ${TABLE} WHERE key >= ? AND key < ? AND json_extract(value, '$.expires') < ? RETURNING key`,
       prefix,
