@@ -54,13 +54,6 @@ export function seenKeys(seen: StoredSeenItems): string[] {
   return Array.isArray(seen.keys) ? seen.keys : Object.keys(seen.keys);
 }
 
-function seenEntries(seen: StoredSeenItems): Array<[string, number]> {
-  if (!Array.isArray(seen.keys)) return Object.entries(seen.keys);
-  // A record cut short somehow still counts its keys as seen; with no time they expire at the next write.
-  const times = (seen as Partial<SeenItems>).seenAt ?? [];
-  return seen.keys.map((key, i) => [key, times[i] ?? 0]);
-}
-
 export const SEEN_TTL_MS = 30 * 86_400_000;
 /** A hard cap for feeds that list thousands of items or churn guids. */
 export const SEEN_MAX_KEYS = 5_000;
@@ -159,15 +152,22 @@ export function updateSeen(
   let keys: string[] = [];
   let seenAt: number[] = [];
   const position = new Map<string, number>();
-  if (sameFeed) {
-    for (const [key, last] of seenEntries(previous)) {
-      const at = position.get(key);
-      if (at === undefined) {
-        position.set(key, keys.length);
-        keys.push(key);
-        seenAt.push(last);
-      } else seenAt[at] = last;
-    }
+  const remember = (key: string, last: number) => {
+    const at = position.get(key);
+    if (at === undefined) {
+      position.set(key, keys.length);
+      keys.push(key);
+      seenAt.push(last);
+    } else seenAt[at] = last;
+  };
+  if (sameFeed && Array.isArray(previous.keys)) {
+    // A record cut short somehow still counts its keys as seen; with no time they expire at this write.
+    const times = (previous as Partial<SeenItems>).seenAt ?? [];
+    previous.keys.forEach((key, i) => {
+      remember(key, times[i] ?? 0);
+    });
+  } else if (sameFeed) {
+    for (const [key, last] of Object.entries(previous.keys)) remember(key, last);
   }
   // A record in the old shape is rewritten in the new one at the first chance.
   let changed = !sameFeed || !Array.isArray(previous.keys);

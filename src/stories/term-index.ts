@@ -121,24 +121,21 @@ export class Terms {
   }
 }
 
-/**
- * One story's weight for one term, shared by the story's centroid and the term's posting list, so a
- * scan reads the weight straight from the posting instead of probing each story's centroid. A posting
- * id is reused only once no posting list holds it.
- */
 // Fields of a posting's record in `Postings.data`.
 export const POSTING_STORY = 0;
-const TERM = 1;
+const POSTING_TERM = 1;
 export const POSTING_WEIGHT = 2;
-const STORY = POSTING_STORY;
-const WEIGHT = POSTING_WEIGHT;
 /** Int32s per posting: 16 bytes, so the scan's weight and story of a posting are one cache miss, not two. */
 export const POSTING_FIELDS = 4;
 
 /**
- * Postings by id, one record each: the story (slot), the term, and the sum of the story's articles'
- * (scaled, integer) weights for the term, 0 once trimmed from the centroid. Readers in a hot loop may
- * read `data` directly (`POSTING_FIELDS` per id, story first, then term and weight) while nothing is added.
+ * One story's weight for one term, shared by the story's centroid and the term's posting list, so a
+ * scan reads the weight straight from the posting instead of probing each story's centroid. A posting
+ * id is reused only once no posting list holds it.
+ *
+ * One record per id: the story (slot), the term, and the sum of the story's articles' (scaled, integer)
+ * weights for the term, 0 once trimmed from the centroid. Readers in a hot loop may read `data` directly
+ * (`POSTING_FIELDS` per id, at the `POSTING_*` offsets) while nothing is added.
  */
 export class Postings {
   private readonly slots = new SlotAllocator();
@@ -148,26 +145,26 @@ export class Postings {
     const id = this.slots.next();
     const at = id * POSTING_FIELDS;
     if (at >= this.data.length) this.data = grown(this.data, at + POSTING_FIELDS);
-    this.data[at + STORY] = story;
-    this.data[at + TERM] = term;
-    this.data[at + WEIGHT] = weight;
+    this.data[at + POSTING_STORY] = story;
+    this.data[at + POSTING_TERM] = term;
+    this.data[at + POSTING_WEIGHT] = weight;
     return id;
   }
 
   story(id: number): number {
-    return this.data[id * POSTING_FIELDS + STORY] as number;
+    return this.data[id * POSTING_FIELDS + POSTING_STORY] as number;
   }
 
   term(id: number): number {
-    return this.data[id * POSTING_FIELDS + TERM] as number;
+    return this.data[id * POSTING_FIELDS + POSTING_TERM] as number;
   }
 
   weight(id: number): number {
-    return this.data[id * POSTING_FIELDS + WEIGHT] as number;
+    return this.data[id * POSTING_FIELDS + POSTING_WEIGHT] as number;
   }
 
   setWeight(id: number, weight: number): void {
-    this.data[id * POSTING_FIELDS + WEIGHT] = weight;
+    this.data[id * POSTING_FIELDS + POSTING_WEIGHT] = weight;
   }
 
   release(id: number): void {
