@@ -1,5 +1,6 @@
 import { ArticleVector } from "./article-vector.js";
 import { defaultGrouperOptions, type GrouperOptions } from "./grouper-options.js";
+import { LogTable } from "./log-table.js";
 import { grown, SlotAllocator } from "./slots.js";
 import { TermFilter } from "./term-filter.js";
 import { POSTING_FIELDS, POSTING_STORY, POSTING_WEIGHT, Postings, sortHeavierFirst, Terms } from "./term-index.js";
@@ -81,6 +82,7 @@ export class Grouper {
   private readonly postings = new Postings();
   private readonly vocabulary = new Vocabulary((term) => this.terms.intern(term));
   private readonly vector = new ArticleVector(this.terms);
+  private readonly logs = new LogTable();
   /** Stories in creation order, for eviction. */
   private order: StoryState[] = [];
   private orderHead = 0;
@@ -264,8 +266,14 @@ export class Grouper {
     return ++this.marks;
   }
 
-  private idf(df: number): number {
-    return Math.log((this.byId.size + 1 + this.options.idfPrior) / (df + 1)) + 1;
+  /** ln(stories + 1 + idfPrior): the first half of every IDF while the window's count stays put. */
+  private logStories(): number {
+    return Math.log(this.byId.size + 1 + this.options.idfPrior);
+  }
+
+  /** ln((stories + 1 + idfPrior) / (df + 1)) + 1, given `logStories()`; ln(df + 1) from the table. */
+  private idf(logStories: number, df: number): number {
+    return logStories - this.logs.of(df + 1) + 1;
   }
 
   /**
@@ -288,7 +296,8 @@ export class Grouper {
     const { maxPostings, maxScanned, maxCandidates, windowMs, sublinearTf } = this.options;
     const { terms, postings, vector } = this;
     const mark = this.nextMark();
-    const total = this.byId.size + 1 + this.options.idfPrior;
+    const logs = this.logs;
+    const logStories = this.logStories();
     if (vector.size > this.queryTerms.length) {
       this.queryTerms = grown(this.queryTerms, vector.size);
       this.queryWeights = grown(this.queryWeights, vector.size);
@@ -302,9 +311,10 @@ export class Grouper {
     for (let k = 0; k < vector.size; k++) {
       const term = vector.ids[k] as number;
       const live = terms.live[term] as number;
-      const idf = Math.log(total / (live + 1)) + 1;
+      const idf = logStories - logs.of(live + 1) + 1;
       const tf = vector.tf[k] as number;
-      const w = (sublinearTf ? 1 + Math.log(tf) : tf) * idf;
+      // Most terms occur once, where 1 + ln(tf) is 1.
+      const w = (sublinearTf ? (tf === 1 ? 1 : 1 + Math.log(tf)) : tf) * idf;
       docNorm += w * w;
       if (live === 0) continue;
       // Rarest first, ties in article order (an insertion sort: a few dozen terms, stable).
@@ -521,6 +531,7 @@ export class Grouper {
   /** Adds the current article's terms (`vector`) to the story's centroid. */
   private grow(story: StoryState): void {
     const { terms, postings, vector } = this;
+    const logStories = this.logStories();
     story.articles++;
     const at = story.slot * STORY_FIELDS;
     const norm = this.storyData[at + NORM] as number;
@@ -543,13 +554,13 @@ export class Grouper {
       const entry = matched[k] as number;
       if (entry !== -1) {
         const old = postings.weight(entry);
-        const idf = this.idf(terms.live[term] as number);
+        const idf = this.idf(logStories, terms.live[term] as number);
         normSquared += ((old + weight) ** 2 - old ** 2) * idf * idf;
         rawSquares += (old + weight) ** 2 - old ** 2;
         postings.setWeight(entry, old + weight);
       } else {
         this.index(term, story, weight);
-        normSquared += (weight * this.idf(terms.live[term] as number)) ** 2;
+        normSquared += (weight * this.idf(logStories, terms.live[term] as number)) ** 2;
         rawSquares += weight * weight;
       }
     }
@@ -562,7 +573,7 @@ export class Grouper {
       rawSquares = 0;
       for (const entry of story.centroid) {
         const weight = postings.weight(entry);
-        normSquared += (weight * this.idf(terms.live[postings.term(entry)] as number)) ** 2;
+        normSquared += (weight * this.idf(logStories, terms.live[postings.term(entry)] as number)) ** 2;
         rawSquares += weight * weight;
       }
     }
