@@ -1,3 +1,4 @@
+import { grown } from "./slots.js";
 import { asciiLower, HASH_PRIME, HASH_SEED } from "./token-hash.js";
 import type { Vocabulary } from "./vocabulary.js";
 
@@ -62,15 +63,29 @@ export interface TokenVisitor {
   token(vocabulary: Vocabulary, row: number, name: boolean, guardName: boolean): void;
 }
 
-// Token boundaries of the text being scanned, reused by every call (scan does not re-enter).
+// The tokens of the text being scanned, reused by every call (scan does not re-enter): boundaries, and
+// the hash of the lower-cased token, or NOT_ASCII for a token with other than ASCII characters.
 let tokenStarts = new Int32Array(256);
 let tokenEnds = new Int32Array(256);
+let tokenHashes = new Int32Array(256);
+let tokenAscii = new Uint8Array(256);
+
+function growTokens(): void {
+  const length = tokenStarts.length * 2;
+  tokenStarts = grown(tokenStarts, length);
+  tokenEnds = grown(tokenEnds, length);
+  tokenHashes = grown(tokenHashes, length);
+  tokenAscii = grown(tokenAscii, length);
+}
 
 /**
  * Visits each token of the text, in order, stopwords removed: a token is letters/digits with
  * inner joiners, an optional leading $ and trailing % or + ("$1.2B", "5%", "C++"). `name` tells
  * whether the text marks it as a name: capitalized inside a sentence (unless the text is in Title
  * Case, where capitals say nothing), or carrying digits.
+ *
+ * One pass over the characters finds the tokens and hashes each as it goes; the lookups follow, once
+ * the share of capitalized tokens (Title Case or not) is known.
  */
 export function scan(text: string, vocabulary: Vocabulary, visitor: TokenVisitor): void {
   const src = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize("NFKC");
@@ -80,32 +95,43 @@ export function scan(text: string, vocabulary: Vocabulary, visitor: TokenVisitor
   let i = 0;
   while (i < n) {
     const start = i;
-    const c = src.charCodeAt(i);
-    if (c === 36 && i + 1 < n && isWord(src.charCodeAt(i + 1))) i++;
-    else if (!isWord(c)) {
+    let code = src.charCodeAt(i);
+    let h = HASH_SEED;
+    let ascii = 1;
+    if (code === 36 && i + 1 < n && isWord(src.charCodeAt(i + 1))) {
+      h = Math.imul(h ^ code, HASH_PRIME);
+      code = src.charCodeAt(++i);
+    } else if (!isWord(code)) {
       i++;
       continue;
     }
-    while (i < n && isWord(src.charCodeAt(i))) i++;
-    while (i + 1 < n && isJoiner(src.charCodeAt(i)) && isWord(src.charCodeAt(i + 1)) && commaJoins(src, i, n)) {
+    // Word characters, then joiner-and-word-characters groups: `code` is the character at `i`.
+    for (;;) {
+      do {
+        if (code >= 128) ascii = 0;
+        h = Math.imul(h ^ asciiLower(code), HASH_PRIME);
+        code = ++i < n ? src.charCodeAt(i) : -1;
+      } while (code !== -1 && isWord(code));
+      if (code === -1 || !isJoiner(code) || i + 1 >= n || !isWord(src.charCodeAt(i + 1)) || !commaJoins(src, i, n))
+        break;
+      h = Math.imul(h ^ code, HASH_PRIME);
+      code = src.charCodeAt(++i);
+    }
+    if (code === 37) {
+      h = Math.imul(h ^ code, HASH_PRIME);
       i++;
-      while (i < n && isWord(src.charCodeAt(i))) i++;
+    } else if (code === 43) {
+      h = Math.imul(h ^ code, HASH_PRIME);
+      if (++i < n && src.charCodeAt(i) === 43) {
+        h = Math.imul(h ^ 43, HASH_PRIME);
+        i++;
+      }
     }
-    if (i < n && src.charCodeAt(i) === 37) i++;
-    else if (i < n && src.charCodeAt(i) === 43) {
-      i++;
-      if (i < n && src.charCodeAt(i) === 43) i++;
-    }
-    if (count === tokenStarts.length) {
-      const starts = new Int32Array(count * 2);
-      starts.set(tokenStarts);
-      tokenStarts = starts;
-      const ends = new Int32Array(count * 2);
-      ends.set(tokenEnds);
-      tokenEnds = ends;
-    }
+    if (count === tokenStarts.length) growTokens();
     tokenStarts[count] = start;
     tokenEnds[count] = i;
+    tokenHashes[count] = h;
+    tokenAscii[count] = ascii;
     count++;
     if (isUpper(src.charCodeAt(start))) capitalized++;
   }
@@ -113,16 +139,11 @@ export function scan(text: string, vocabulary: Vocabulary, visitor: TokenVisitor
   for (let k = 0; k < count; k++) {
     const start = tokenStarts[k] as number;
     const end = tokenEnds[k] as number;
-    // Hashed as it is lower-cased; a token with other than ASCII letters takes the string path.
-    let h = HASH_SEED;
-    let j = start;
-    for (; j < end; j++) {
-      const code = src.charCodeAt(j);
-      if (code >= 128) break;
-      h = Math.imul(h ^ asciiLower(code), HASH_PRIME);
-    }
+    // A token with other than ASCII characters takes the string path (its lower case is not ASCII's).
     const row =
-      j === end ? vocabulary.lookupAscii(src, start, end, h) : vocabulary.lookup(src.slice(start, end).toLowerCase());
+      tokenAscii[k] === 1
+        ? vocabulary.lookupAscii(src, start, end, tokenHashes[k] as number)
+        : vocabulary.lookup(src.slice(start, end).toLowerCase());
     if (vocabulary.termCount(row) === 0) continue;
     const name =
       vocabulary.digits(row) || (!titleCase && isUpper(src.charCodeAt(start)) && !afterSentenceEnd(src, start));
