@@ -3,7 +3,7 @@ import { defaultGrouperOptions, type GrouperOptions } from "./grouper-options.js
 import { LogTable } from "./log-table.js";
 import { grown, SlotAllocator } from "./slots.js";
 import { TermFilter } from "./term-filter.js";
-import { POSTING_FIELDS, POSTING_STORY, POSTING_WEIGHT, Postings, sortHeavierFirst, Terms } from "./term-index.js";
+import { POSTING_FIELDS, POSTING_WEIGHT, Postings, sortHeavierFirst, Terms } from "./term-index.js";
 import { weighTerms } from "./terms.js";
 import { slugWords } from "./url-words.js";
 import { Vocabulary } from "./vocabulary.js";
@@ -336,8 +336,8 @@ export class Grouper {
     let scanned = 0;
     let retrieving = 0;
     // Nothing is indexed during the search, so the pool stays put.
-    const { pool, start: listStart, length: listLength } = terms.lists;
-    // A posting's story, then its term and weight (see Postings): read in place in the scan.
+    const { pool, owners, start: listStart, length: listLength } = terms.lists;
+    // A posting's weight, read in place in its record (see Postings); its story from the list (see PostingLists).
     const postingData = postings.data;
     for (; retrieving < queried; retrieving++) {
       const term = queryTerms[retrieving] as number;
@@ -350,11 +350,9 @@ export class Grouper {
       const w = queryWeights[retrieving] as number;
       const first = listStart[term] as number;
       for (let i = first; i < first + length; i++) {
-        const entry = pool[i] as number;
-        const record = entry * POSTING_FIELDS;
-        const weight = postingData[record + POSTING_WEIGHT] as number;
-        const story = postingData[record + POSTING_STORY] as number;
+        const story = owners[i] as number;
         const at = story * STORY_FIELDS;
+        const weight = postingData[(pool[i] as number) * POSTING_FIELDS + POSTING_WEIGHT] as number;
         if (weight === 0 || storyData[at + ALIVE] === 0) continue;
         if (storyData[at + MARK] !== mark) {
           storyData[at + MARK] = mark;
@@ -370,7 +368,7 @@ export class Grouper {
       const first = listStart[rarest] as number;
       if (this.found.length < maxCandidates) this.found = grown(this.found, maxCandidates);
       for (let i = first + (listLength[rarest] as number) - 1; i >= first && found < maxCandidates; i--) {
-        const story = postings.story(pool[i] as number);
+        const story = owners[i] as number;
         const at = story * STORY_FIELDS;
         if (storyData[at + ALIVE] === 0 || storyData[at + MARK] === mark) continue;
         storyData[at + MARK] = mark;
@@ -599,7 +597,7 @@ export class Grouper {
   private index(term: number, story: StoryState, weight: number): void {
     const entry = this.postings.add(story.slot, term, weight);
     this.storyReferences[story.slot] = (this.storyReferences[story.slot] as number) + 1;
-    this.terms.lists.push(term, entry);
+    this.terms.lists.push(term, entry, story.slot);
     this.terms.live[term] = (this.terms.live[term] as number) + 1;
     story.centroid.push(entry);
   }
@@ -610,7 +608,7 @@ export class Grouper {
     const term = postings.term(entry);
     const live = (terms.live[term] as number) - 1;
     const lists = terms.lists;
-    const pool = lists.pool;
+    const { pool, owners } = lists;
     const first = lists.start[term] as number;
     const length = lists.length[term] as number;
     if (live <= 0) {
@@ -624,9 +622,11 @@ export class Grouper {
         let kept = first;
         for (let i = first; i < first + length; i++) {
           const other = pool[i] as number;
-          if (postings.weight(other) !== 0 && this.storyData[postings.story(other) * STORY_FIELDS + ALIVE] === 1)
-            pool[kept++] = other;
-          else this.release(other);
+          const owner = owners[i] as number;
+          if (postings.weight(other) !== 0 && this.storyData[owner * STORY_FIELDS + ALIVE] === 1) {
+            pool[kept] = other;
+            owners[kept++] = owner;
+          } else this.release(other);
         }
         lists.truncate(term, kept - first);
       }

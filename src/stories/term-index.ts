@@ -122,7 +122,7 @@ export class Terms {
 }
 
 // Fields of a posting's record in `Postings.data`.
-export const POSTING_STORY = 0;
+const POSTING_STORY = 0;
 const POSTING_TERM = 1;
 export const POSTING_WEIGHT = 2;
 /** Int32s per posting: 16 bytes, so the scan's weight and story of a posting are one cache miss, not two. */
