@@ -3,7 +3,7 @@ import { defaultGrouperOptions, type GrouperOptions } from "./grouper-options.js
 import { LogTable } from "./log-table.js";
 import { grown, SlotAllocator } from "./slots.js";
 import { TermFilter } from "./term-filter.js";
-import { POSTING_FIELDS, POSTING_WEIGHT, Postings, sortHeavierFirst, Terms } from "./term-index.js";
+import { Postings, sortHeavierFirst, Terms } from "./term-index.js";
 import { weighTerms } from "./terms.js";
 import { slugWords } from "./url-words.js";
 import { Vocabulary } from "./vocabulary.js";
@@ -294,7 +294,7 @@ export class Grouper {
    */
   private bestMatch(time: number, cold: boolean): boolean {
     const { maxPostings, maxScanned, maxCandidates, windowMs, sublinearTf } = this.options;
-    const { terms, postings, vector } = this;
+    const { terms, vector } = this;
     const mark = this.nextMark();
     const logs = this.logs;
     const logStories = this.logStories();
@@ -336,9 +336,8 @@ export class Grouper {
     let scanned = 0;
     let retrieving = 0;
     // Nothing is indexed during the search, so the pool stays put.
-    const { pool, owners, start: listStart, length: listLength } = terms.lists;
-    // A posting's weight, read in place in its record (see Postings); its story from the list (see PostingLists).
-    const postingData = postings.data;
+    // A posting's story and weight, read from its list (see PostingLists).
+    const { owners, weights, start: listStart, length: listLength } = terms.lists;
     for (; retrieving < queried; retrieving++) {
       const term = queryTerms[retrieving] as number;
       const length = listLength[term] as number;
@@ -352,7 +351,7 @@ export class Grouper {
       for (let i = first; i < first + length; i++) {
         const story = owners[i] as number;
         const at = story * STORY_FIELDS;
-        const weight = postingData[(pool[i] as number) * POSTING_FIELDS + POSTING_WEIGHT] as number;
+        const weight = weights[i] as number;
         if (weight === 0 || storyData[at + ALIVE] === 0) continue;
         if (storyData[at + MARK] !== mark) {
           storyData[at + MARK] = mark;
@@ -555,7 +554,7 @@ export class Grouper {
         const idf = this.idf(logStories, terms.live[term] as number);
         normSquared += ((old + weight) ** 2 - old ** 2) * idf * idf;
         rawSquares += (old + weight) ** 2 - old ** 2;
-        postings.setWeight(entry, old + weight);
+        this.setWeight(entry, old + weight);
       } else {
         this.index(term, story, weight);
         normSquared += (weight * this.idf(logStories, terms.live[term] as number)) ** 2;
@@ -588,7 +587,7 @@ export class Grouper {
     const keep = Math.floor(this.options.maxCentroidTerms * 0.75);
     for (let i = keep; i < sorted.length; i++) {
       const entry = sorted[i] as number;
-      this.postings.setWeight(entry, 0);
+      this.setWeight(entry, 0);
       this.unindex(entry);
     }
     sorted.length = Math.min(sorted.length, keep);
@@ -597,7 +596,7 @@ export class Grouper {
   private index(term: number, story: StoryState, weight: number): void {
     const entry = this.postings.add(story.slot, term, weight);
     this.storyReferences[story.slot] = (this.storyReferences[story.slot] as number) + 1;
-    this.terms.lists.push(term, entry, story.slot);
+    this.terms.lists.push(term, entry, story.slot, weight);
     this.terms.live[term] = (this.terms.live[term] as number) + 1;
     story.centroid.push(entry);
   }
@@ -608,30 +607,28 @@ export class Grouper {
     const term = postings.term(entry);
     const live = (terms.live[term] as number) - 1;
     const lists = terms.lists;
-    const { pool, owners } = lists;
     const first = lists.start[term] as number;
     const length = lists.length[term] as number;
     if (live <= 0) {
       terms.live[term] = 0;
-      for (let i = first; i < first + length; i++) this.release(pool[i] as number);
+      for (let i = first; i < first + length; i++) this.release(lists.pool[i] as number);
       lists.clear(term);
     } else {
       terms.live[term] = live;
-      if (length > 2 * live + 16) {
-        // In place, oldest first as before.
-        let kept = first;
-        for (let i = first; i < first + length; i++) {
-          const other = pool[i] as number;
-          const owner = owners[i] as number;
-          if (postings.weight(other) !== 0 && this.storyData[owner * STORY_FIELDS + ALIVE] === 1) {
-            pool[kept] = other;
-            owners[kept++] = owner;
-          } else this.release(other);
-        }
-        lists.truncate(term, kept - first);
-      }
+      // In place, oldest first as before.
+      if (length > 2 * live + 16) lists.compact(term, this.postingIsLive, this.releasePosting);
     }
   }
+
+  /** A posting's weight, in its record and in its posting list's copy (see PostingLists). */
+  private setWeight(entry: number, weight: number): void {
+    this.postings.setWeight(entry, weight);
+    this.terms.lists.setWeight(entry, weight);
+  }
+
+  private readonly postingIsLive = (_entry: number, owner: number, weight: number): boolean =>
+    weight !== 0 && this.storyData[owner * STORY_FIELDS + ALIVE] === 1;
+  private readonly releasePosting = (entry: number): void => this.release(entry);
 
   /** A posting left its list: its id can be reused, and its story's slot once no list refers to it. */
   private release(entry: number): void {

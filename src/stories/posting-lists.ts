@@ -6,17 +6,23 @@ import { grown } from "./slots.js";
  * objects for every major GC to mark once they lived. A list lives in a block whose size is a power of
  * two; a full list moves to a block twice as big, and freed blocks are reused by size.
  *
- * Reads go straight to the arrays: entry `i` of term `t` is `pool[start[t] + i]`, for `i < length[t]`,
- * and its owner (the posting's story, which never changes) is `owners[start[t] + i]`. `push` may
- * replace both arrays, so a reader holds them only while nothing is pushed.
+ * Reads go straight to the arrays: entry `i` of term `t` is `pool[start[t] + i]`, for `i < length[t]`;
+ * its owner (the posting's story, which never changes) is `owners[start[t] + i]` and its weight
+ * `weights[start[t] + i]`. `push` may replace these arrays, so a reader holds them only while nothing
+ * is pushed.
  *
- * Why the owners are copied here: the scan needs each posting's story and its weight. Read through the
- * posting record, the story's record can only be fetched once the posting's has arrived, two cache
- * misses in a row; with the story beside the posting id, the two fetches are independent and overlap.
+ * Why owners and weights are copied here: the scan needs each posting's story and weight. Read through
+ * the posting record, the story's record could only be fetched once the posting's had arrived, two
+ * cache misses in a row per posting; beside the posting id in the list, they cost none, and the story's
+ * record is the only miss. A weight changes as its story grows, so the list remembers where each
+ * entry sits (`setWeight` finds it there).
  */
 export class PostingLists {
   pool = new Int32Array(1 << 16);
   owners = new Int32Array(1 << 16);
+  weights = new Int32Array(1 << 16);
+  /** Where each entry (by its value: a posting id) sits in `pool`, while it is in a list. */
+  private positions = new Int32Array(1 << 16);
   /** Where each term's block starts in `pool`, and how many entries it holds (by term id). */
   start = new Int32Array(1024);
   length = new Int32Array(1024);
@@ -33,7 +39,8 @@ export class PostingLists {
     this.capacity = grown(this.capacity, terms);
   }
 
-  push(term: number, entry: number, owner: number): void {
+  /** Appends `entry` (a posting id, unique across lists) to the term's list, with its owner and weight. */
+  push(term: number, entry: number, owner: number, weight: number): void {
     const length = this.length[term] as number;
     const capacity = this.capacity[term] as number;
     if (length === capacity) {
@@ -41,6 +48,8 @@ export class PostingLists {
       const from = this.start[term] as number;
       this.pool.copyWithin(bigger, from, from + length);
       this.owners.copyWithin(bigger, from, from + length);
+      this.weights.copyWithin(bigger, from, from + length);
+      for (let i = 0; i < length; i++) this.positions[this.pool[bigger + i] as number] = bigger + i;
       if (capacity > 0) this.release(from, capacity);
       this.start[term] = bigger;
       this.capacity[term] = capacity === 0 ? 1 : capacity * 2;
@@ -48,12 +57,42 @@ export class PostingLists {
     const at = (this.start[term] as number) + length;
     this.pool[at] = entry;
     this.owners[at] = owner;
+    this.weights[at] = weight;
+    if (entry >= this.positions.length) this.positions = grown(this.positions, entry + 1);
+    this.positions[entry] = at;
     this.length[term] = length + 1;
   }
 
-  /** Keeps the first `length` entries (a caller compacts `pool` and `owners` in place, then cuts the rest off). */
-  truncate(term: number, length: number): void {
-    this.length[term] = length;
+  /** The weight of an entry in a list. */
+  setWeight(entry: number, weight: number): void {
+    this.weights[this.positions[entry] as number] = weight;
+  }
+
+  /**
+   * Keeps, in order, the entries of the term's list for which `keep(entry, owner, weight)` is true,
+   * and hands each other one to `drop`.
+   */
+  compact(
+    term: number,
+    keep: (entry: number, owner: number, weight: number) => boolean,
+    drop: (entry: number) => void,
+  ): void {
+    const { pool, owners, weights, positions } = this;
+    const first = this.start[term] as number;
+    const end = first + (this.length[term] as number);
+    let kept = first;
+    for (let i = first; i < end; i++) {
+      const entry = pool[i] as number;
+      const owner = owners[i] as number;
+      const weight = weights[i] as number;
+      if (keep(entry, owner, weight)) {
+        pool[kept] = entry;
+        owners[kept] = owner;
+        weights[kept] = weight;
+        positions[entry] = kept++;
+      } else drop(entry);
+    }
+    this.length[term] = kept - first;
   }
 
   /** Empties the term's list and frees its block. */
@@ -72,6 +111,7 @@ export class PostingLists {
     this.used += size;
     this.pool = grown(this.pool, this.used);
     this.owners = grown(this.owners, this.used);
+    this.weights = grown(this.weights, this.used);
     return start;
   }
 

@@ -124,22 +124,21 @@ export class Terms {
 // Fields of a posting's record in `Postings.data`.
 const POSTING_STORY = 0;
 const POSTING_TERM = 1;
-export const POSTING_WEIGHT = 2;
-/** Int32s per posting: 16 bytes, so the scan's weight and story of a posting are one cache miss, not two. */
-export const POSTING_FIELDS = 4;
+const POSTING_WEIGHT = 2;
+/** Int32s per posting: 16 bytes, so a centroid walk's term and weight of a posting are one cache miss, not two. */
+const POSTING_FIELDS = 4;
 
 /**
- * One story's weight for one term, shared by the story's centroid and the term's posting list, so a
- * scan reads the weight straight from the posting instead of probing each story's centroid. A posting
- * id is reused only once no posting list holds it.
+ * One story's weight for one term, shared by the story's centroid and the term's posting list (whose
+ * copy of the weight the scan reads: see PostingLists). A posting id is reused only once no posting
+ * list holds it.
  *
  * One record per id: the story (slot), the term, and the sum of the story's articles' (scaled, integer)
- * weights for the term, 0 once trimmed from the centroid. Readers in a hot loop may read `data` directly
- * (`POSTING_FIELDS` per id, at the `POSTING_*` offsets) while nothing is added.
+ * weights for the term, 0 once trimmed from the centroid.
  */
 export class Postings {
   private readonly slots = new SlotAllocator();
-  data = new Int32Array(4096 * POSTING_FIELDS);
+  private data = new Int32Array(4096 * POSTING_FIELDS);
 
   add(story: number, term: number, weight: number): number {
     const id = this.slots.next();
