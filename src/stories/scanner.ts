@@ -63,8 +63,9 @@ export interface TokenVisitor {
   token(vocabulary: Vocabulary, row: number, name: boolean, guardName: boolean): void;
 }
 
-// The tokens of the text being scanned, reused by every call (scan does not re-enter): boundaries, and
-// the hash of the lower-cased token, or NOT_ASCII for a token with other than ASCII characters.
+// The tokens of the text being scanned, reused by every call (scan does not re-enter): boundaries, the
+// hash of the lower-cased token, and whether its characters are all ASCII (a joiner such as ’ aside,
+// which has no case: such a token's ASCII lower case is its lower case).
 let tokenStarts = new Int32Array(256);
 let tokenEnds = new Int32Array(256);
 let tokenHashes = new Int32Array(256);

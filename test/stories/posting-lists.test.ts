@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PostingLists } from "../../src/stories/posting-lists.js";
 
-/** Entry `i` of the term's list, read the way the grouper's scan reads it: id, owner, weight. */
+/** The term's list, each entry read the way the grouper reads it: posting id, owner, weight. */
 function entries(lists: PostingLists, term: number): Array<[number, number, number]> {
   const first = lists.start[term] as number;
   const out: Array<[number, number, number]> = [];
