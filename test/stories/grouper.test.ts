@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type GroupableArticle, Grouper } from "../../src/stories/grouper.js";
+import type { Postings, Terms } from "../../src/stories/term-index.js";
 import { tokens } from "../../src/stories/terms.js";
 import { bcubed, type FixtureArticle, loadFixture } from "./helpers.js";
 
@@ -69,6 +70,39 @@ describe("candidate pruning", () => {
     (exhaustive as unknown as { scoreBound: () => number }).scoreBound = () => Number.POSITIVE_INFINITY;
     expect(run(pruned)).toEqual(run(exhaustive));
     expect(pruned.work.candidatesScored).toBeLessThan(exhaustive.work.candidatesScored * 0.8);
+  });
+});
+
+describe("posting list copies", () => {
+  // The scan reads each posting's story and weight from its list's copies (see PostingLists), never from
+  // the posting's record: a copy left stale by a story's growth or trim would silently change scores.
+  it("keep every list entry's story and weight equal to its posting's through growth, trims, compaction and eviction", () => {
+    const rows = loadFixture();
+    // Small centroids trim (and compact lists) all the time; a short window evicts.
+    const grouper = new Grouper({ maxCentroidTerms: 12, windowMs: 6 * HOUR });
+    const { terms, postings } = grouper as unknown as { terms: Terms; postings: Postings };
+    const check = () => {
+      const lists = terms.lists;
+      let entries = 0;
+      for (let term = 0; term < lists.start.length; term++) {
+        const first = lists.start[term] as number;
+        for (let i = first; i < first + (lists.length[term] as number); i++) {
+          const entry = lists.pool[i] as number;
+          expect(lists.owners[i]).toBe(postings.story(entry));
+          expect(lists.weights[i]).toBe(postings.weight(entry));
+          entries++;
+        }
+      }
+      return entries;
+    };
+    let checked = 0;
+    rows.forEach((r, i) => {
+      // Articles spread over four days, so the window moves and evicts as they arrive.
+      grouper.add({ ...groupable(r), publishedAt: t0 + i * 0.3 * HOUR });
+      if (i % 25 === 24) checked += check();
+    });
+    checked += check();
+    expect(checked).toBeGreaterThan(1_000);
   });
 });
 
