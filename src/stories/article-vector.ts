@@ -10,8 +10,8 @@ export class ArticleVector implements TermSink {
   size = 0;
   /** Whether the title names anything (see `GrouperOptions.nameGuard`). */
   hasNames = false;
-  /** Whether the article names a year (`Terms.year`). */
-  hasYears = false;
+  /** Whether the article names a date: a year or a month (`Terms.date`). */
+  hasDates = false;
   /** Marks this article's terms (`Terms.vectorMark`) and title names (`Terms.nameMark`). */
   mark = 0;
   /** This article's terms, for a centroid walk to skip most others without reading their mark. */
@@ -28,7 +28,7 @@ export class ArticleVector implements TermSink {
     for (let k = 0; k < this.size; k++) this.filter.remove(this.ids[k] as number);
     this.size = 0;
     this.hasNames = false;
-    this.hasYears = false;
+    this.hasDates = false;
     this.mark = mark;
   }
 
@@ -47,7 +47,7 @@ export class ArticleVector implements TermSink {
     terms.vectorMark[term] = this.mark;
     terms.vectorSlot[term] = slot;
     this.filter.add(term);
-    if (terms.year[term] === 1) this.hasYears = true;
+    if (terms.date[term] === 1) this.hasDates = true;
     this.ids[slot] = term;
     this.tf[slot] = 0 + weight;
   }

@@ -53,12 +53,13 @@ export interface GrouperOptions extends TermOptions {
    */
   idfPrior: number;
   /**
-   * An article that names years (1900–2099), none of them in a story whose centroid names other years,
-   * is most likely about another occurrence of the same kind of event (last year's launch, an earlier
-   * quake, the previous season's injury): its similarity to that story is multiplied by this. A soft
-   * penalty, not a guard: outlets do cite other years in passing. 1 turns it off.
+   * An article that names dates (years 1900–2099, months), none of them in a story whose centroid names
+   * other dates, is most likely about another occurrence of the same kind of event (last year's launch,
+   * an earlier quake, the previous season's injury, March's outage and not January's): its similarity to
+   * that story is multiplied by this. A soft penalty, not a guard: outlets do cite other dates in passing.
+   * 1 turns it off.
    */
-  yearConflictFactor: number;
+  dateConflictFactor: number;
   /** Id for a story opened by this article; defaults to the article's id. */
   storyId?: (article: GroupableArticle) => string;
 }
@@ -81,5 +82,5 @@ export const defaultGrouperOptions: GrouperOptions = {
   coldStories: 60,
   minSharedTerms: 2,
   idfPrior: 100,
-  yearConflictFactor: 0.85,
+  dateConflictFactor: 0.85,
 };

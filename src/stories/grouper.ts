@@ -396,7 +396,7 @@ export class Grouper {
     const frequentNorm = Math.sqrt(frequentSquares);
     // At cold start a candidate must also show enough evidence (see `coldStories`).
     const needName = cold && this.options.nameGuard && vector.hasNames;
-    const yearConflictFactor = vector.hasYears ? this.options.yearConflictFactor : 1;
+    const dateConflictFactor = vector.hasDates ? this.options.dateConflictFactor : 1;
     let best: StoryState | undefined;
     let bestScore = 0;
     for (let c = 0; c < candidates; c++) {
@@ -404,7 +404,7 @@ export class Grouper {
       if (best && this.scoreBound(story.slot, frequentNorm, docNorm) < bestScore) continue;
       this.work.candidatesScored++;
       let score = this.similarity(story, docNorm, withFrequent ? mark : -1);
-      if (yearConflictFactor !== 1 && this.namesOtherYears(story)) score *= yearConflictFactor;
+      if (dateConflictFactor !== 1 && this.namesOtherDates(story)) score *= dateConflictFactor;
       if (cold && !this.enoughEvidence(story, needName)) continue;
       if (!best || score > bestScore) {
         best = story;
@@ -448,17 +448,20 @@ export class Grouper {
     return (dot / (docNorm * (data[at + NORM] as number) || 1)) * (1 + 1e-9) + 1e-12;
   }
 
-  /** Whether the story's centroid names years, none of them one of the article's. */
-  private namesOtherYears(story: StoryState): boolean {
+  /**
+   * Whether the story's centroid names dates (years, months), none of them one of the article's. One
+   * class for both: sharing a year or a month is enough to count as the same occurrence.
+   */
+  private namesOtherDates(story: StoryState): boolean {
     const { terms, postings, vector } = this;
-    let years = false;
+    let dates = false;
     for (const entry of story.centroid) {
       const term = postings.term(entry);
-      if (terms.year[term] !== 1) continue;
+      if (terms.date[term] === 0) continue;
       if (vector.has(term)) return false;
-      years = true;
+      dates = true;
     }
-    return years;
+    return dates;
   }
 
   /** Whether the story shares a title name of the article (when `needName`) and `minSharedTerms` terms. */

@@ -11,7 +11,12 @@ import { hashOf } from "./token-hash.js";
  * centroid (its posting ids) stay in an object, and posting lists share one pool (`PostingLists`).
  */
 
-const YEAR = /^(?:19|20)\d\d$/u;
+/**
+ * Terms that date an event: a year (1900–2099), or a month's name as the tokenizer leaves it (stemmed,
+ * or abbreviated; "may" is a stopword, and "march" the verb is taken for the month: the rule it feeds is soft).
+ */
+const DATE =
+  /^(?:(?:19|20)\d\d|januari|februari|march|april|june|juli|august|septemb|octob|novemb|decemb|jan|feb|sept|dec)$/u;
 
 /**
  * The terms of the window: document frequency, posting list and per-call scratch marks, by term id.
@@ -41,8 +46,8 @@ export class Terms {
   nameMark = new Int32Array(1024);
   queryMark = new Int32Array(1024);
   queryWeight = new Float64Array(1024);
-  /** 1 for a term that is a year (1900–2099), for `GrouperOptions.yearConflictFactor`. */
-  year = new Uint8Array(1024);
+  /** 1 for a term that dates an event (a year or a month: `DATE`), for `GrouperOptions.dateConflictFactor`. */
+  date = new Uint8Array(1024);
 
   /** The id of a term (created on first sight, with no postings yet). */
   intern(term: string): number {
@@ -61,7 +66,7 @@ export class Terms {
     this.nameMark[id] = 0;
     this.queryMark[id] = 0;
     this.texts[id] = term;
-    this.year[id] = YEAR.test(term) ? 1 : 0;
+    this.date[id] = DATE.test(term) ? 1 : 0;
     this.hashes[id] = h;
     this.count++;
     // At most half full, so probe runs stay short.
@@ -116,7 +121,7 @@ export class Terms {
     this.nameMark = grown(this.nameMark, length);
     this.queryMark = grown(this.queryMark, length);
     this.queryWeight = grown(this.queryWeight, length);
-    this.year = grown(this.year, length);
+    this.date = grown(this.date, length);
     this.lists.resize(this.live.length);
   }
 }

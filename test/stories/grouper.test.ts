@@ -205,16 +205,16 @@ describe("grouper behaviour", () => {
     expect(stories.size).toBe(4);
   });
 
-  it("scores a story lower when it names only other years than the article does", () => {
-    // Same kind of event, another year (ECB+'s hard pairs: last season's injury, an earlier quake):
-    // a soft penalty on the similarity, not a guard, since outlets cite other years in passing.
+  it("scores a story lower when it names only other dates (years, months) than the article does", () => {
+    // Same kind of event, another year or month (ECB+'s hard pairs: last season's injury, an earlier
+    // quake): a soft penalty on the similarity, not a guard, since outlets cite other dates in passing.
     const story = doc(
       "a1",
       "Saints put running back Alvin Carter on injured reserve",
       "New Orleans placed Carter on injured reserve after he sprained a knee in the December 2024 loss to Chicago.",
     );
-    const scoreOf = (excerpt: string, yearConflictFactor: number) => {
-      const g = new Grouper({ coldStories: 0, yearConflictFactor });
+    const scoreOf = (excerpt: string, dateConflictFactor: number) => {
+      const g = new Grouper({ coldStories: 0, dateConflictFactor });
       g.add(story);
       return g.add(doc("b1", "Saints: Carter to injured reserve", excerpt, 2)).score;
     };
@@ -228,6 +228,11 @@ describe("grouper behaviour", () => {
     // Numbers that are not years (a score, a count) say nothing about when.
     const notAYear = "A hamstring injury in the 27-24 opener sidelines him for 6 weeks.";
     expect(scoreOf(notAYear, 0.85)).toBe(scoreOf(notAYear, 1));
+    // Months date an event as years do: another month alone is another occurrence; the story's month is enough to share.
+    const otherMonth = "A hamstring injury in the March opener at Atlanta sidelines him again.";
+    expect(scoreOf(otherMonth, 0.85)).toBeCloseTo(0.85 * scoreOf(otherMonth, 1), 12);
+    const sameMonth = "A knee sprain in the December loss at Chicago sidelines him again.";
+    expect(scoreOf(sameMonth, 0.85)).toBe(scoreOf(sameMonth, 1));
   });
 
   it("treats the same id or identity key as the same article, whatever its title", () => {
@@ -339,7 +344,7 @@ describe("terms", () => {
   });
 
   it("splits at a comma that is not a thousands separator", () => {
-    // A year glued to its date must stay a year of its own (see `yearConflictFactor`).
+    // A year glued to its date must stay a year of its own (see `dateConflictFactor`).
     expect(tokens("March 14,2013")).toEqual(["march", "14", "2013"]);
     expect(tokens("4 October 2013,18:07")).toEqual(["4", "octob", "2013", "18", "07"]);
     expect(tokens("Apple,Google")).toEqual(["appl", "googl"]);
