@@ -1,13 +1,31 @@
+import { pairKey } from "./pair-tables.js";
 import { grown } from "./slots.js";
 import { TermFilter } from "./term-filter.js";
 import type { Terms } from "./term-index.js";
 import type { TermSink } from "./terms.js";
+
+/** Pair marks restart before they leave the Int32 range, with the table's marks cleared. */
+const MAX_MARK = 2 ** 30;
 
 /** The article being placed: its term ids in first-occurrence order and their summed weights (reused). */
 export class ArticleVector implements TermSink {
   ids = new Int32Array(64);
   tf = new Float64Array(64);
   size = 0;
+  /** The article's word pairs (`pairKey`s, in first-occurrence order) and their summed weights. */
+  pairKeys = new Int32Array(32);
+  pairTf = new Float64Array(32);
+  pairs = 0;
+  /** The current text's pair weight (0: no pairs) and previous term (-1 at its start). */
+  private pairWeight = 0;
+  private previous = -1;
+  /**
+   * Pair key → position + 1, valid where `pairMarks` holds `pairMark` (one per article): finds a
+   * repeated pair without a search and without clearing the table between articles.
+   */
+  private pairTable = new Int32Array(128);
+  private pairMarks = new Int32Array(128);
+  private pairMark = 0;
   /** Whether the title names anything (see `GrouperOptions.nameGuard`). */
   hasNames = false;
   /** Whether the article names a date: a year or a month (`Terms.date`). */
@@ -27,12 +45,28 @@ export class ArticleVector implements TermSink {
   reset(mark: number): void {
     for (let k = 0; k < this.size; k++) this.filter.remove(this.ids[k] as number);
     this.size = 0;
+    this.pairs = 0;
+    this.pairWeight = 0;
+    this.previous = -1;
+    if (++this.pairMark === MAX_MARK) {
+      this.pairMarks.fill(0);
+      this.pairMark = 1;
+    }
     this.hasNames = false;
     this.hasDates = false;
     this.mark = mark;
   }
 
+  startText(pairWeight: number): void {
+    this.pairWeight = pairWeight;
+    this.previous = -1;
+  }
+
   add(term: number, weight: number): void {
+    if (this.pairWeight > 0) {
+      if (this.previous !== -1) this.pair(this.previous, term);
+      this.previous = term;
+    }
     const terms = this.terms;
     if (this.filter.mayHave(term) && terms.vectorMark[term] === this.mark) {
       const slot = terms.vectorSlot[term] as number;
@@ -50,6 +84,44 @@ export class ArticleVector implements TermSink {
     if (terms.date[term] === 1) this.hasDates = true;
     this.ids[slot] = term;
     this.tf[slot] = 0 + weight;
+  }
+
+  private pair(first: number, second: number): void {
+    const key = pairKey(this.terms.hash(first), this.terms.hash(second));
+    const table = this.pairTable;
+    const mask = table.length - 1;
+    let i = key & mask;
+    for (; this.pairMarks[i] === this.pairMark; i = (i + 1) & mask) {
+      const p = (table[i] as number) - 1;
+      if (this.pairKeys[p] === key) {
+        this.pairTf[p] = (this.pairTf[p] as number) + this.pairWeight;
+        return;
+      }
+    }
+    const p = this.pairs++;
+    if (p === this.pairKeys.length) {
+      this.pairKeys = grown(this.pairKeys, p + 1);
+      this.pairTf = grown(this.pairTf, p + 1);
+    }
+    this.pairKeys[p] = key;
+    this.pairTf[p] = this.pairWeight;
+    this.pairMarks[i] = this.pairMark;
+    table[i] = p + 1;
+    // At most a quarter full, so probe runs stay short.
+    if (this.pairs * 4 > table.length) this.growPairTable();
+  }
+
+  private growPairTable(): void {
+    const size = this.pairTable.length * 2;
+    this.pairTable = new Int32Array(size);
+    this.pairMarks = new Int32Array(size);
+    const mask = size - 1;
+    for (let p = 0; p < this.pairs; p++) {
+      let i = (this.pairKeys[p] as number) & mask;
+      while (this.pairMarks[i] === this.pairMark) i = (i + 1) & mask;
+      this.pairMarks[i] = this.pairMark;
+      this.pairTable[i] = p + 1;
+    }
   }
 
   titleName(term: number): void {

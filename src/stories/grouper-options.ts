@@ -29,6 +29,17 @@ export interface GrouperOptions extends TermOptions {
   /** Terms kept per story centroid (the heaviest); bounds memory of long-running stories. */
   maxCentroidTerms: number;
   /**
+   * Weight of a pair of adjacent terms ("gay bachelor", "bank england") in a headline-only article
+   * (no excerpt: its title and URL slug), relative to one term of the same part; 0 turns pairs off.
+   * A headline has too few words for single words to tell one news item from another on the same
+   * subject; a shared phrase does. Articles with an excerpt have words enough and make no pairs.
+   * Pairs only add to the score of stories the single words found, and do not count in the
+   * length-adapted threshold (see `lengthRef`).
+   */
+  headlinePairWeight: number;
+  /** Pairs kept per story (the heaviest; see `headlinePairWeight`). */
+  maxCentroidPairs: number;
+  /**
    * Distinct tokens remembered; past it the vocabulary keeps only (at most half as many of) the tokens
    * used again since the last time, and terms of no live story are forgotten. A 72 h window of 100k
    * articles holds ~300k distinct tokens: a smaller bound makes the grouper re-learn its own words.
@@ -77,6 +88,8 @@ export const defaultGrouperOptions: GrouperOptions = {
   maxScanned: 128,
   maxCandidates: 4,
   maxCentroidTerms: 100,
+  headlinePairWeight: 0.7,
+  maxCentroidPairs: 100,
   maxVocabulary: 400_000,
   nameGuard: true,
   coldStories: 60,

@@ -1,6 +1,7 @@
 import { ArticleVector } from "./article-vector.js";
 import { defaultGrouperOptions, type GrouperOptions } from "./grouper-options.js";
 import { LogTable } from "./log-table.js";
+import { PairTables } from "./pair-tables.js";
 import { grown, SlotAllocator } from "./slots.js";
 import { TermFilter } from "./term-filter.js";
 import { Postings, sortHeavierFirst, Terms } from "./term-index.js";
@@ -83,6 +84,8 @@ export class Grouper {
   private readonly vocabulary = new Vocabulary((term) => this.terms.intern(term));
   private readonly vector = new ArticleVector(this.terms);
   private readonly logs = new LogTable();
+  /** Each story's word pairs, by story slot (see `GrouperOptions.headlinePairWeight`). */
+  private readonly pairs = new PairTables();
   /** Stories in creation order, for eviction. */
   private order: StoryState[] = [];
   private orderHead = 0;
@@ -99,8 +102,9 @@ export class Grouper {
    * - ALIVE mirrors StoryState.alive for the scan (1 or 0);
    * - MARK and ACC: scratch of `bestMatch`, the partial dot product of the current article, valid when MARK is its mark;
    * - FIRST_SEEN: the story's first-seen time;
-   * - NORM: the centroid norm under the IDF of its last update (IDF drifts slowly, so it is not recomputed per query);
-   * - RAW_SQUARES: the sum of the squares of the centroid's raw (scaled integer) weights, kept exact: with
+   * - NORM: the norm of the centroid and the story's pairs under the IDF of its last update (IDF drifts
+   *   slowly, so it is not recomputed per query);
+   * - RAW_SQUARES: the sum of the squares of the centroid's raw (scaled integer) weights (pairs apart), kept exact: with
    *   the frequent query terms' norm it bounds what those terms can add to a candidate's score (see `bestMatch`).
    */
   private storyData = new Float64Array(1024 * STORY_FIELDS);
@@ -111,6 +115,8 @@ export class Grouper {
   private queryTerms = new Int32Array(64);
   private queryWeights = new Float64Array(64);
   private queryLive = new Int32Array(64);
+  /** The article's pairs' weights times their IDF, by position in the vector. */
+  private pairQuery = new Float64Array(32);
   /** Stories met while scanning, in order of first sight. */
   private found = new Int32Array(256);
   private candidates: Int32Array;
@@ -277,8 +283,8 @@ export class Grouper {
   }
 
   /**
-   * The join rule: the similarity an article with `termCount` distinct terms needs to join a story.
-   * Short texts (headline-only feeds) share fewer terms with a story, so their bar is lower.
+   * The join rule: the similarity an article with `termCount` distinct terms (pairs not counted) needs
+   * to join a story. Short texts (headline-only feeds) share fewer terms with a story, so their bar is lower.
    */
   private thresholdFor(termCount: number): number {
     const { threshold, lengthRef, lengthExponent } = this.options;
@@ -303,6 +309,7 @@ export class Grouper {
       this.queryWeights = grown(this.queryWeights, vector.size);
       this.queryLive = grown(this.queryLive, vector.size);
     }
+    if (vector.pairs > this.pairQuery.length) this.pairQuery = grown(this.pairQuery, vector.pairs);
     const queryTerms = this.queryTerms;
     const queryWeights = this.queryWeights;
     const queryLive = this.queryLive;
@@ -329,6 +336,22 @@ export class Grouper {
       // w * idf: the article's weight times the IDF that the centroid's raw weight still needs.
       queryWeights[at] = w * idf;
       queryLive[at] = live;
+    }
+
+    // Pairs are specific by nature (most are seen once), so each weighs as a term of one story would,
+    // and no document frequency is kept for them. Most of an article's pairs weigh the same (a pair
+    // rarely repeats), so the logarithm is reused.
+    const pairIdf = logStories - logs.of(2) + 1;
+    let lastTf = 1;
+    let lastW = pairIdf;
+    for (let p = 0; p < vector.pairs; p++) {
+      const tf = vector.pairTf[p] as number;
+      if (tf !== lastTf) {
+        lastTf = tf;
+        lastW = (sublinearTf ? 1 + Math.log(tf) : tf) * pairIdf;
+      }
+      docNorm += lastW * lastW;
+      this.pairQuery[p] = lastW * pairIdf;
     }
 
     const storyData = this.storyData;
@@ -401,6 +424,8 @@ export class Grouper {
     let bestScore = 0;
     for (let c = 0; c < candidates; c++) {
       const story = this.stories[this.candidates[c] as number] as StoryState;
+      // The pairs' share first (a few probes of a small table): the bound below is on the rest.
+      if (vector.pairs > 0) this.addPairDot(story.slot);
       if (best && this.scoreBound(story.slot, frequentNorm, docNorm) < bestScore) continue;
       this.work.candidatesScored++;
       let score = this.similarity(story, docNorm, withFrequent ? mark : -1);
@@ -435,6 +460,19 @@ export class Grouper {
       }
     }
     return dot / (docNorm * (this.storyData[at + NORM] as number) || 1);
+  }
+
+  /** Adds the dot product of the article's pairs and the story's to the story's partial score. */
+  private addPairDot(slot: number): void {
+    const { pairs, vector, pairQuery } = this;
+    if (pairs.size(slot) === 0) return;
+    let dot = 0;
+    for (let p = 0; p < vector.pairs; p++) {
+      const weight = pairs.weight(slot, vector.pairKeys[p] as number);
+      if (weight !== 0) dot += (pairQuery[p] as number) * weight;
+    }
+    const at = slot * STORY_FIELDS + ACC;
+    this.storyData[at] = (this.storyData[at] as number) + dot;
   }
 
   /**
@@ -564,8 +602,16 @@ export class Grouper {
         rawSquares += weight * weight;
       }
     }
-    const trimmed = story.centroid.length > this.options.maxCentroidTerms;
+    let trimmed = story.centroid.length > this.options.maxCentroidTerms;
     if (trimmed) this.trim(story);
+    if (vector.pairs > 0) {
+      normSquared += this.addPairs(story, logStories);
+      if (this.pairs.size(story.slot) > this.options.maxCentroidPairs) {
+        // Down to half the cap, so a growing story is not re-sorted on every article.
+        this.pairs.trim(story.slot, Math.floor(this.options.maxCentroidPairs / 2));
+        trimmed = true;
+      }
+    }
     // Updated incrementally, with the IDF of the terms this article touched; recomputed in full every
     // 8 articles (and after a trim) so drift of the other terms' IDF is caught up.
     if (story.articles % 8 === 0 || trimmed) {
@@ -576,9 +622,27 @@ export class Grouper {
         normSquared += (weight * this.idf(logStories, terms.live[postings.term(entry)] as number)) ** 2;
         rawSquares += weight * weight;
       }
+      normSquared += this.pairs.squares(story.slot) * this.idf(logStories, 1) ** 2;
     }
     this.storyData[at + NORM] = Math.sqrt(Math.max(0, normSquared));
     this.storyData[at + RAW_SQUARES] = rawSquares;
+  }
+
+  /**
+   * Adds the article's pairs to the story's; returns how much the square of the story's norm grew.
+   * Pairs stay out of `RAW_SQUARES`: `bestMatch` adds their share before it bounds the rest.
+   */
+  private addPairs(story: StoryState, logStories: number): number {
+    const { pairs, vector } = this;
+    const pairIdf = this.idf(logStories, 1);
+    let grew = 0;
+    pairs.reserve(story.slot, vector.pairs);
+    for (let p = 0; p < vector.pairs; p++) {
+      const weight = Math.max(1, Math.round((vector.pairTf[p] as number) * CENTROID_SCALE));
+      const old = pairs.add(story.slot, vector.pairKeys[p] as number, weight);
+      grew += ((old + weight) ** 2 - old ** 2) * pairIdf * pairIdf;
+    }
+    return grew;
   }
 
   /** Keeps the heaviest centroid terms; the dropped ones leave the index for this story. */
@@ -659,12 +723,21 @@ export class Grouper {
     this.terms.sweep();
   }
 
-  /** Weighs the article's terms into `vector` (and marks its title names when `withNames`). */
+  /**
+   * Weighs the article's terms into `vector` (and marks its title names when `withNames`). A
+   * headline-only article (no excerpt) is weighed on its title and its URL's headline slug, with
+   * their word pairs (see `headlinePairWeight`).
+   */
   private weigh(article: GroupableArticle, withNames: boolean): void {
     this.boundVocabulary();
     this.vector.reset(this.nextMark());
-    const excerpt = HAS_TEXT.test(article.excerpt) ? article.excerpt : slugWords(article.url);
-    weighTerms(article.title, excerpt, this.options, this.vocabulary, this.vector, withNames);
+    const { options } = this;
+    if (HAS_TEXT.test(article.excerpt)) {
+      weighTerms(article.title, article.excerpt, options, this.vocabulary, this.vector, withNames);
+    } else {
+      const slug = slugWords(article.url);
+      weighTerms(article.title, slug, options, this.vocabulary, this.vector, withNames, options.headlinePairWeight);
+    }
   }
 
   private drop(story: StoryState): void {
@@ -674,6 +747,7 @@ export class Grouper {
     for (const key of story.keys) if (this.identities.get(key) === story) this.identities.delete(key);
     for (const entry of story.centroid) this.unindex(entry);
     story.centroid = [];
+    this.pairs.clear(story.slot);
     if (this.storyReferences[story.slot] === 0 && this.stories[story.slot] === story) this.releaseStory(story.slot);
   }
 }

@@ -78,6 +78,11 @@ export class Terms {
     return id;
   }
 
+  /** The hash of a term's text: the same text always has the same hash, whatever its id. */
+  hash(id: number): number {
+    return this.hashes[id] as number;
+  }
+
   /** Forgets the terms no live story contains (their ids are reused). */
   sweep(): void {
     for (let i = 0; i < this.table.length; i++) {

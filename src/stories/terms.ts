@@ -57,6 +57,11 @@ export interface TermSink {
   add(term: number, weight: number): void;
   /** The term is a name in the title that is not a generic word and has no digits (may repeat). */
   titleName(term: number): void;
+  /**
+   * A text starts (the title, then the excerpt). With `pairWeight` above 0, each of its terms after
+   * the first also makes a pair with the term before it (stopwords between them dropped), of that weight.
+   */
+  startText(pairWeight: number): void;
 }
 
 /** Turns tokens into weighted occurrences; one instance reused, so no closure per article. */
@@ -88,7 +93,8 @@ const weigher = new Weigher();
 
 /**
  * Weighted terms of one article, terms interned by the vocabulary, handed to the sink in text order
- * (title first); the title's names too when `collectNames`.
+ * (title first); the title's names too when `collectNames`; pairs of adjacent terms when `pairWeight`
+ * is above 0 (relative to one term of the same part: title or excerpt).
  */
 export function weighTerms(
   title: string,
@@ -97,6 +103,7 @@ export function weighTerms(
   vocabulary: Vocabulary,
   sink: TermSink,
   collectNames = false,
+  pairWeight = 0,
 ): void {
   weigher.sink = sink;
   weigher.numberBoost = options.numberBoost;
@@ -104,10 +111,12 @@ export function weighTerms(
   weigher.weight = options.titleWeight;
   weigher.budget = Number.POSITIVE_INFINITY;
   weigher.collectNames = collectNames;
+  sink.startText(pairWeight * options.titleWeight);
   scan(title, vocabulary, weigher);
   weigher.weight = 1;
   weigher.budget = options.maxExcerptTokens;
   weigher.collectNames = false;
+  sink.startText(pairWeight);
   scan(excerpt, vocabulary, weigher);
   weigher.sink = undefined;
 }

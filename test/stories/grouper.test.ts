@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type GroupableArticle, Grouper } from "../../src/stories/grouper.js";
-import type { Postings, Terms } from "../../src/stories/term-index.js";
-import { tokens } from "../../src/stories/terms.js";
+import { ArticleVector } from "../../src/stories/article-vector.js";
+import { defaultGrouperOptions, type GroupableArticle, Grouper } from "../../src/stories/grouper.js";
+import { pairKey } from "../../src/stories/pair-tables.js";
+import { type Postings, Terms } from "../../src/stories/term-index.js";
+import { tokens, weighTerms } from "../../src/stories/terms.js";
+import { Vocabulary } from "../../src/stories/vocabulary.js";
 import { bcubed, type FixtureArticle, loadFixture } from "./helpers.js";
 
 const HOUR = 3_600_000;
@@ -70,6 +73,26 @@ describe("candidate pruning", () => {
     (exhaustive as unknown as { scoreBound: () => number }).scoreBound = () => Number.POSITIVE_INFINITY;
     expect(run(pruned)).toEqual(run(exhaustive));
     expect(pruned.work.candidatesScored).toBeLessThan(exhaustive.work.candidatesScored * 0.8);
+  });
+
+  it("stays exact for headline-only articles, whose word pairs are scored before the bound", () => {
+    const rows = loadFixture().map((r) => ({ ...r, excerpt: "" }));
+    const run = (grouper: Grouper) =>
+      rows.map((r) => {
+        const placed = grouper.add({ ...groupable(r), url: r.url });
+        return `${placed.kind} ${placed.story} ${placed.score}`;
+      });
+    // Heavy pairs make their share of a score large, where adding it after the bound would skip a
+    // candidate that pairs lift above the best one (that order changes 109 placements here).
+    const options = { maxScanned: 16, maxCandidates: 8, headlinePairWeight: 2 };
+    const pruned = new Grouper(options);
+    const exhaustive = new Grouper(options);
+    (exhaustive as unknown as { scoreBound: () => number }).scoreBound = () => Number.POSITIVE_INFINITY;
+    const placements = run(pruned);
+    expect(placements).toEqual(run(exhaustive));
+    expect(pruned.work.candidatesScored).toBeLessThan(exhaustive.work.candidatesScored);
+    // Pairs do change scores here (the same run without them differs), so the check covers them.
+    expect(run(new Grouper({ ...options, headlinePairWeight: 0 }))).not.toEqual(placements);
   });
 });
 
@@ -166,6 +189,26 @@ describe("grouper behaviour", () => {
     const withExcerpt = new Grouper();
     withExcerpt.add({ ...first, excerpt: "Shares of mall landlords fell." });
     expect(withExcerpt.add({ ...second, excerpt: "The company blamed falling foot traffic." }).kind).toBe("created");
+  });
+
+  it("counts a headline-only article's word pairs: a story with its phrases scores higher than one with its words scattered", () => {
+    // Headlines have few words; which of them stand together ("Bank of England", "pound sharing")
+    // is what tells one news item from another on the same subject.
+    const headline = "Carney warns Scotland over pound sharing";
+    const scoreAgainst = (storyTitle: string, headlinePairWeight: number, excerpt = "") => {
+      const g = new Grouper({ coldStories: 0, headlinePairWeight });
+      g.add(doc("s", storyTitle, excerpt));
+      return g.add(doc("a", headline, excerpt, 1)).score;
+    };
+    const phrases = "Carney warns Scotland over pound sharing plan";
+    const scattered = "Pound sharing plan: Scotland warns Carney";
+    const gapWithPairs = scoreAgainst(phrases, 0.7) - scoreAgainst(scattered, 0.7);
+    const gapWithout = scoreAgainst(phrases, 0) - scoreAgainst(scattered, 0);
+    expect(gapWithPairs).toBeGreaterThan(gapWithout + 0.1);
+    // An article with an excerpt has words enough: it makes no pairs.
+    const excerpt = "The governor spoke in Edinburgh.";
+    expect(scoreAgainst(scattered, 0.7, excerpt)).toBe(scoreAgainst(scattered, 0, excerpt));
+    expect(scoreAgainst(phrases, 0.7, excerpt)).toBe(scoreAgainst(phrases, 0, excerpt));
   });
 
   it("keeps two events of the same kind apart", () => {
@@ -303,6 +346,11 @@ describe("grouper memory bounds", () => {
     const b = stream.map((d) => large.add(d).story);
     expect(a).toEqual(b);
     expect(new Set(a).size).toBe(4);
+    // Headline-only, with word pairs: their keys hash the terms' texts, so reused term ids change nothing.
+    const headlines = stream.map((d) => ({ ...d, excerpt: "" }));
+    const smallPairs = new Grouper({ maxVocabulary: 8 });
+    const largePairs = new Grouper();
+    expect(headlines.map((d) => smallPairs.add(d))).toEqual(headlines.map((d) => largePairs.add(d)));
   });
   it("groups after a window has expired the same as a fresh grouper: reused story and posting slots carry nothing over", () => {
     const topics = [
@@ -324,10 +372,43 @@ describe("grouper memory bounds", () => {
     const fresh = new Grouper();
     expect(later.map((d) => lived.add(d))).toEqual(later.map((d) => fresh.add(d)));
     expect(lived.size).toBe(fresh.size);
+
+    // The same with headline-only articles, whose stories also hold word pairs in reused blocks.
+    const headlines = (prefix: string, from: number) => burst(prefix, from).map((d) => ({ ...d, excerpt: "" }));
+    const livedHeadlines = new Grouper();
+    for (const d of headlines("old", 0)) livedHeadlines.add(d);
+    const laterHeadlines = headlines("new", 100);
+    const freshHeadlines = new Grouper();
+    expect(laterHeadlines.map((d) => livedHeadlines.add(d))).toEqual(laterHeadlines.map((d) => freshHeadlines.add(d)));
   });
 });
 
 describe("terms", () => {
+  it("pairs each term with the one before it in the same text, and sums a repeated pair", () => {
+    const terms = new Terms();
+    const vocabulary = new Vocabulary((term) => terms.intern(term));
+    const vector = new ArticleVector(terms);
+    const options = defaultGrouperOptions;
+    vector.reset(1);
+    weighTerms("Bank of England holds rates", "Rates hold; rates hold.", options, vocabulary, vector, false, 0.7);
+    const key = (a: string, b: string) => pairKey(terms.hash(terms.intern(a)), terms.hash(terms.intern(b)));
+    const pairs = new Map<number, number>();
+    for (let p = 0; p < vector.pairs; p++) pairs.set(vector.pairKeys[p] as number, vector.pairTf[p] as number);
+    const title = 0.7 * options.titleWeight;
+    // "of" is a stopword: "bank" and "england" stand together. No pair spans the title and the excerpt.
+    expect(pairs).toEqual(
+      new Map([
+        [key("bank", "england"), title],
+        [key("england", "hold"), title],
+        [key("hold", "rate"), title + 0.7],
+        [key("rate", "hold"), 2 * 0.7],
+      ]),
+    );
+    vector.reset(2);
+    weighTerms("Bank of England holds rates", "Rates hold.", options, vocabulary, vector, false, 0);
+    expect(vector.pairs).toBe(0);
+  });
+
   it("keeps specific tokens whole and stems words", () => {
     expect(tokens("Nvidia's H100 sells for $1.2B, up 5%")).toEqual(["nvidia", "h100", "sell", "$1.2b", "5%"]);
     expect(tokens("Hut 8 acquires AI-powered miners in the U.S.")).toEqual([
