@@ -53,10 +53,8 @@ export class PairTables {
       this.capacity = grown(this.capacity, story + 1);
       this.held = grown(this.held, story + 1);
     }
-    const capacity = this.capacity[story] as number;
-    // At most half full, so probe runs stay short.
-    const needed = ((this.held[story] as number) + more) * 2;
-    if (needed > capacity) this.move(story, Math.max(16, 2 ** Math.ceil(Math.log2(needed))));
+    const needed = capacityFor((this.held[story] as number) + more);
+    if (needed > (this.capacity[story] as number)) this.move(story, needed);
   }
 
   /** Adds `weight` to the story's pair, in room made by `reserve`; returns its weight before. */
@@ -91,8 +89,9 @@ export class PairTables {
       this.keys[i] = 0;
       this.held[story] = (this.held[story] as number) - 1;
     }
-    // Emptied slots break probe runs: rebuild the table in a block of the same size.
-    this.move(story, capacity);
+    // Emptied slots break probe runs: rebuild the table, in a block sized for what is left (a story
+    // that once took a very long headline does not keep its big block).
+    this.move(story, capacityFor(keep));
   }
 
   /** The sum of the squares of the story's pair weights. */
@@ -175,6 +174,11 @@ export class PairTables {
     }
     free.push(start);
   }
+}
+
+/** Slots for `pairs` pairs: a power of two at least twice as many (at most half full, so probe runs stay short). */
+function capacityFor(pairs: number): number {
+  return Math.max(16, 2 ** Math.ceil(Math.log2(pairs * 2)));
 }
 
 /** The key of an ordered pair of terms, from the hashes of their texts: never 0. */
