@@ -1,4 +1,4 @@
-import { grown } from "./slots.js";
+import { BlockAllocator, grown } from "./slots.js";
 
 /**
  * Every story's word pairs (two terms adjacent in a headline-only article: see
@@ -23,9 +23,7 @@ export class PairTables {
   private start = new Int32Array(1024);
   private capacity = new Int32Array(1024);
   private held = new Int32Array(1024);
-  private used = 0;
-  /** Starts of free blocks, by log2 of their size. */
-  private readonly free: number[][] = [];
+  private readonly blocks = new BlockAllocator();
   private scratch = new Int32Array(256);
 
   /** Pairs the story holds. */
@@ -110,7 +108,7 @@ export class PairTables {
     if (capacity > 0) {
       const start = this.start[story] as number;
       this.keys.fill(0, start, start + capacity);
-      this.release(start, capacity);
+      this.blocks.release(start, capacity);
     }
     this.capacity[story] = 0;
     this.held[story] = 0;
@@ -149,30 +147,17 @@ export class PairTables {
       this.keys[i] = 0;
       this.put(story, key, this.weights[i] as number);
     }
-    if (oldCapacity > 0) this.release(from, oldCapacity);
+    if (oldCapacity > 0) this.blocks.release(from, oldCapacity);
   }
 
   private allocate(size: number): number {
-    const free = this.free[31 - Math.clz32(size)];
-    return free !== undefined && free.length > 0 ? (free.pop() as number) : this.grow(size);
-  }
-
-  private grow(size: number): number {
-    const start = this.used;
-    this.used += size;
-    this.keys = grown(this.keys, this.used);
-    this.weights = grown(this.weights, this.used);
-    return start;
-  }
-
-  private release(start: number, size: number): void {
-    const sizeClass = 31 - Math.clz32(size);
-    let free = this.free[sizeClass];
-    if (free === undefined) {
-      free = [];
-      this.free[sizeClass] = free;
+    const start = this.blocks.allocate(size);
+    const used = this.blocks.used;
+    if (used > this.keys.length) {
+      this.keys = grown(this.keys, used);
+      this.weights = grown(this.weights, used);
     }
-    free.push(start);
+    return start;
   }
 }
 

@@ -1,4 +1,4 @@
-import { grown } from "./slots.js";
+import { BlockAllocator, grown } from "./slots.js";
 
 /**
  * The posting ids of every term, oldest first, pooled in one Int32Array rather than one JS array per
@@ -28,9 +28,7 @@ export class PostingLists {
   length = new Int32Array(1024);
   /** Block size of each term's list; 0 for a list without a block (no postings). */
   private capacity = new Int32Array(1024);
-  private used = 0;
-  /** Starts of free blocks, by log2 of their size. */
-  private readonly free: number[][] = [];
+  private readonly blocks = new BlockAllocator();
 
   /** Makes room for term ids below `terms` (ids past the old length start empty). */
   resize(terms: number): void {
@@ -50,7 +48,7 @@ export class PostingLists {
       this.owners.copyWithin(bigger, from, from + length);
       this.weights.copyWithin(bigger, from, from + length);
       for (let i = 0; i < length; i++) this.positions[this.pool[bigger + i] as number] = bigger + i;
-      if (capacity > 0) this.release(from, capacity);
+      if (capacity > 0) this.blocks.release(from, capacity);
       this.start[term] = bigger;
       this.capacity[term] = capacity === 0 ? 1 : capacity * 2;
     }
@@ -98,30 +96,20 @@ export class PostingLists {
   /** Empties the term's list and frees its block. */
   clear(term: number): void {
     const capacity = this.capacity[term] as number;
-    if (capacity > 0) this.release(this.start[term] as number, capacity);
+    if (capacity > 0) this.blocks.release(this.start[term] as number, capacity);
     this.start[term] = 0;
     this.length[term] = 0;
     this.capacity[term] = 0;
   }
 
   private allocate(size: number): number {
-    const free = this.free[31 - Math.clz32(size)];
-    if (free !== undefined && free.length > 0) return free.pop() as number;
-    const start = this.used;
-    this.used += size;
-    this.pool = grown(this.pool, this.used);
-    this.owners = grown(this.owners, this.used);
-    this.weights = grown(this.weights, this.used);
-    return start;
-  }
-
-  private release(start: number, size: number): void {
-    const sizeClass = 31 - Math.clz32(size);
-    let free = this.free[sizeClass];
-    if (free === undefined) {
-      free = [];
-      this.free[sizeClass] = free;
+    const start = this.blocks.allocate(size);
+    const used = this.blocks.used;
+    if (used > this.pool.length) {
+      this.pool = grown(this.pool, used);
+      this.owners = grown(this.owners, used);
+      this.weights = grown(this.weights, used);
     }
-    free.push(start);
+    return start;
   }
 }
