@@ -1,6 +1,6 @@
 /*
  * Helpers for data kept in typed arrays indexed by small integers (see term-index.ts for why the
- * grouper keeps its data that way): slot reuse and amortized growth.
+ * grouper keeps its data that way): slot reuse, pooled blocks and amortized growth.
  */
 
 /** Slots handed out by `next` and taken back by `release`, reused most recent first. */
