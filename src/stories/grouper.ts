@@ -341,7 +341,7 @@ export class Grouper {
     // Pairs are specific by nature (most are seen once), so each weighs as a term of one story would,
     // and no document frequency is kept for them. Most of an article's pairs weigh the same (a pair
     // rarely repeats), so the logarithm is reused.
-    const pairIdf = logStories - logs.of(2) + 1;
+    const pairIdf = this.idf(logStories, 1);
     let lastTf = 1;
     let lastW = pairIdf;
     for (let p = 0; p < vector.pairs; p++) {
