@@ -55,11 +55,6 @@ export class PairTables {
     if (needed > (this.capacity[story] as number)) this.move(story, needed);
   }
 
-  /** Adds `weight` to the story's pair, in room made by `reserve`; returns its weight before. */
-  add(story: number, key: number, weight: number): number {
-    return this.put(story, key, weight);
-  }
-
   /** Keeps the story's `keep` heaviest pairs (of equal weights, those met first in the table). */
   trim(story: number, keep: number): void {
     const size = this.size(story);
@@ -114,7 +109,8 @@ export class PairTables {
     this.held[story] = 0;
   }
 
-  private put(story: number, key: number, weight: number): number {
+  /** Adds `weight` to the story's pair, in room made by `reserve`; returns its weight before. */
+  add(story: number, key: number, weight: number): number {
     const keys = this.keys;
     const first = this.start[story] as number;
     const mask = (this.capacity[story] as number) - 1;
@@ -145,7 +141,7 @@ export class PairTables {
       if (key === 0) continue;
       // Released blocks are left empty, so a block needs no clearing when it is reused.
       this.keys[i] = 0;
-      this.put(story, key, this.weights[i] as number);
+      this.add(story, key, this.weights[i] as number);
     }
     if (oldCapacity > 0) this.blocks.release(from, oldCapacity);
   }
